@@ -1,0 +1,96 @@
+"""The `datasite` command.
+
+Exit codes: 0 all good, 1 problems found, 2 usage error (argparse's own convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .loader import load_dataset
+from .problems import DatasetError
+from .site import in_ci
+from .sync import check_sync, lock_path_for, read_lock, scan_pages, translation_units, write_lock
+
+
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", default="dataset.yml", type=Path, help="the dataset file (default: dataset.yml)")
+    parser.add_argument("--docs", type=Path, help="folder of hand-written pages (default: docs/ beside the data file)")
+
+
+def _docs_dir(args) -> Path:
+    return args.docs if args.docs else args.data.parent / "docs"
+
+
+def cmd_check(args) -> int:
+    try:
+        loaded = load_dataset(args.data)
+    except DatasetError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    report = check_sync(loaded, _docs_dir(args), lock_path_for(args.data))
+    for problem in report.errors:
+        print(problem, file=sys.stderr)
+    for problem in report.warnings:
+        print(f"{problem} [warning]", file=sys.stderr)
+    strict = args.strict or in_ci()
+    if report.errors or (strict and report.warnings):
+        return 1
+    d = loaded.dataset
+    print(
+        f"{loaded.display}: ok ({len(d.mirrors)} mirrors, {len(d.clauses)} clauses, "
+        f"{len(report.units)} translated texts, {len(report.warnings)} stale)"
+    )
+    return 0
+
+
+def cmd_confirm(args) -> int:
+    if not args.keys and not args.all:
+        print("datasite confirm: name the texts to confirm (as printed by `datasite check`) or use --all",
+              file=sys.stderr)
+        return 2
+    try:
+        loaded = load_dataset(args.data)
+    except DatasetError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    pages, problems = scan_pages(_docs_dir(args))
+    units = translation_units(loaded, pages)
+    known = {unit.key for unit in units}
+    unknown = [key for key in args.keys if key not in known]
+    if unknown:
+        print(f"datasite confirm: unknown text {', '.join(unknown)}", file=sys.stderr)
+        return 1
+    lock_file = lock_path_for(args.data)
+    lock, _ = read_lock(lock_file)
+    written = write_lock(lock_file, units, None if args.all else set(args.keys), lock)
+    print(f"{lock_file}: confirmed {len(written)} text{'s' if len(written) != 1 else ''}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="datasite", description="Bilingual dataset sites from one dataset.yml.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="validate dataset.yml and the translations without building")
+    _add_paths(check)
+    check.add_argument("--strict", action="store_true", help="stale translations are errors (always so with CI=true)")
+    check.set_defaults(func=cmd_check)
+
+    confirm = sub.add_parser("confirm", help="record that the translations of texts match again")
+    _add_paths(confirm)
+    confirm.add_argument("keys", nargs="*", metavar="TEXT", help="e.g. clauses.disclaimer.body or docs/guide")
+    confirm.add_argument("--all", action="store_true", help="confirm every text")
+    confirm.set_defaults(func=cmd_confirm)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

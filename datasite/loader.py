@@ -1,0 +1,212 @@
+"""Load dataset.yml into the typed model, turning every mistake into a located message.
+
+PyYAML's safe loader builds the node tree (no arbitrary tags); we construct plain data from
+it ourselves only to remember where each key stood, then pydantic validates the data.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import model
+from .model import LANGUAGES, Dataset
+from .problems import DatasetError, Problem
+
+Path_ = tuple  # a key path such as ("mirrors", 3, "url")
+
+
+@dataclass
+class LoadedDataset:
+    """The validated model plus what is needed to point at its source lines."""
+
+    dataset: Dataset
+    path: Path
+    display: str
+    marks: dict[Path_, tuple[int, int]] = field(repr=False)
+
+    def locate(self, key_path: Path_) -> tuple[int, int]:
+        """Line and column (1-based) of the nearest key of `key_path` that exists in the file."""
+        key_path = tuple(key_path)
+        while key_path and key_path not in self.marks:
+            key_path = key_path[:-1]
+        return self.marks.get(key_path, (1, 1))
+
+    def problem(self, key_path: Path_, message: str, severity="error") -> Problem:
+        line, column = self.locate(key_path)
+        return Problem(self.display, line, column, format_path(key_path), message, severity)
+
+
+def format_path(key_path: Path_) -> str:
+    out = ""
+    for part in key_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def display_name(path: Path) -> str:
+    """The path as the maintainer would type it: relative to the working directory if inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def load_dataset(path: str | os.PathLike) -> LoadedDataset:
+    path = Path(path)
+    display = display_name(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DatasetError([Problem(display, 1, 1, "", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise DatasetError([Problem(display, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise DatasetError([Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")]) from None
+
+    data, marks = parse_yaml(text, display)
+    problems: list[Problem] = []
+    try:
+        dataset = Dataset.model_validate(data)
+    except ValidationError as exc:
+        loaded = LoadedDataset(None, path, display, marks)  # type: ignore[arg-type]
+        problems = [_problem_from_error(loaded, error) for error in exc.errors()]
+        raise DatasetError(_dedupe(problems)) from None
+
+    loaded = LoadedDataset(dataset, path, display, marks)
+    problems = cross_reference_problems(loaded)
+    if problems:
+        raise DatasetError(problems)
+    return loaded
+
+
+def parse_yaml(text: str, display: str) -> tuple[object, dict[Path_, tuple[int, int]]]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise DatasetError([Problem(display, 1, 1, "", "the file is empty")])
+        marks: dict[Path_, tuple[int, int]] = {}
+        data = _construct(loader, node, (), marks, display)
+        return data, marks
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(str(s) for s in (exc.context, exc.problem) if s)
+        raise DatasetError([Problem(display, line, column, "", f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise DatasetError([Problem(display, 1, 1, "", f"YAML error: {exc}")]) from None
+    finally:
+        loader.dispose()
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _construct(loader, node, path: Path_, marks: dict, display: str):
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)  # resolve YAML merge keys (<<) like the safe loader does
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, column = _mark(key_node)
+                raise DatasetError([Problem(display, line, column, format_path(path), "keys must be plain words")])
+            key = loader.construct_object(key_node)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                line, column = _mark(key_node)
+                raise DatasetError(
+                    [Problem(display, line, column, format_path(path + (key,)), "duplicate key: it is already set above")]
+                )
+            marks[path + (key,)] = _mark(key_node)
+            result[key] = _construct(loader, value_node, path + (key,), marks, display)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item_node in enumerate(node.value):
+            marks[path + (index,)] = _mark(item_node)
+            items.append(_construct(loader, item_node, path + (index,), marks, display))
+        return items
+    return loader.construct_object(node, deep=True)
+
+
+_ALL_FIELDS = sorted(
+    {
+        name
+        for obj in vars(model).values()
+        if isinstance(obj, type) and issubclass(obj, BaseModel)
+        for name in obj.model_fields
+    }
+)
+
+
+def _problem_from_error(loaded: LoadedDataset, error: dict) -> Problem:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    last = loc[-1] if loc else ""
+    if kind == "missing":
+        if last in LANGUAGES:
+            message = f"missing the '{last}' text (every text needs {', '.join(LANGUAGES)})"
+        else:
+            message = f"required key '{last}' is missing"
+        return loaded.problem(loc[:-1], message)
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(last), _ALL_FIELDS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return loaded.problem(loc, f"unknown key '{last}'{hint}")
+    if kind == "string_type" and not isinstance(error.get("input"), (dict, list)):
+        return loaded.problem(loc, f"expected text, got {error.get('input')!r}: put the value in quotes")
+    if kind == "string_pattern_mismatch" and last in ("id", "region"):
+        return loaded.problem(
+            loc, f"{error.get('input')!r} is not a valid id: use lowercase letters, digits and hyphens"
+        )
+    if kind == "model_type":
+        return loaded.problem(loc, "expected a mapping of keys (key: value)")
+    if kind == "list_type":
+        return loaded.problem(loc, "expected a list (lines starting with '- ')")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return loaded.problem(loc, message)
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def cross_reference_problems(loaded: LoadedDataset) -> list[Problem]:
+    """Checks that span several entries: unique ids (they are anchors) and region references."""
+    dataset = loaded.dataset
+    problems = []
+    for list_name in ("regions", "mirrors", "clauses"):
+        items = getattr(dataset, list_name)
+        counts = Counter(item.id for item in items)
+        for index, item in enumerate(items):
+            if counts[item.id] > 1:
+                problems.append(
+                    loaded.problem((list_name, index, "id"), f"id '{item.id}' is used more than once in {list_name}")
+                )
+    region_ids = {r.id for r in dataset.regions}
+    for index, mirror in enumerate(dataset.mirrors):
+        if mirror.region not in region_ids:
+            problems.append(
+                loaded.problem(
+                    ("mirrors", index, "region"),
+                    f"unknown region '{mirror.region}' (regions are: {', '.join(sorted(region_ids))})",
+                )
+            )
+    for index, region in enumerate(dataset.regions):
+        if not dataset.mirrors_in(region):
+            problems.append(loaded.problem(("regions", index), f"region '{region.id}' has no mirrors"))
+    return problems

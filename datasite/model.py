@@ -1,0 +1,154 @@
+"""The typed model of a dataset.yml file.
+
+Everything a page, README or citation file shows comes from these classes; the loader
+(`datasite.loader`) is the only place that builds them from YAML.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Iterator
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StrictStr
+
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+"""Languages of every translatable text; the first one is the site's default (served at /)."""
+
+ALLOWED_SCHEMES = ("https", "http")
+
+
+def _check_url(value: str) -> str:
+    # Keep the URL exactly as written (no normalisation): it is printed and copied verbatim.
+    if value != value.strip() or any(c.isspace() or ord(c) < 32 for c in value):
+        raise ValueError("a URL may not contain spaces or control characters")
+    parts = urlsplit(value)
+    if parts.scheme not in ALLOWED_SCHEMES:
+        raise ValueError(
+            f"URL scheme {parts.scheme + ':' if parts.scheme else '(none)'} is not allowed; "
+            "use an https:// or http:// URL"
+        )
+    if not parts.netloc:
+        raise ValueError("the URL has no host")
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("the text is empty")
+    return value
+
+
+Url = Annotated[StrictStr, AfterValidator(_check_url)]
+Text = Annotated[StrictStr, AfterValidator(_check_text)]
+Slug = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+Doi = Annotated[StrictStr, Field(pattern=r"^10\.\d{4,9}/\S+$")]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, so a typo in dataset.yml never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(Strict):
+    """A text given in every language of the site."""
+
+    en: Text
+    zh: Text
+
+    def __getitem__(self, language: str) -> str:
+        return getattr(self, language)
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        for language in LANGUAGES:
+            yield language, self[language]
+
+
+class License(Strict):
+    name: Localized
+    short: Text
+    spdx: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9.+-]+$")]
+    url: Url
+
+
+class Person(Strict):
+    family: Text
+    given: Text
+
+
+class Article(Strict):
+    authors: list[Person] = Field(min_length=1)
+    et_al: bool = False
+    title: Text
+    journal: Text
+    year: int = Field(ge=1000, le=9999)
+    volume: Text | None = None
+    issue: Text | None = None
+    pages: Text | None = None
+    doi: Doi | None = None
+    url: Url | None = None
+
+
+class Region(Strict):
+    id: Slug
+    title: Localized
+
+
+class Mirror(Strict):
+    id: Slug
+    region: Slug
+    label: Localized
+    url: Url
+    code: Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^\S+$")] | None = None
+
+
+class Clause(Strict):
+    id: Slug
+    title: Localized
+    body: Localized
+
+
+class Contact(Strict):
+    person: Localized
+    intro: Localized | None = None
+    email: EmailStr | None = None
+    wechat: Annotated[StrictStr, Field(pattern=r"^[A-Za-z][-_A-Za-z0-9]{2,63}$")] | None = None
+    url: Url | None = None
+
+
+class Dataset(Strict):
+    id: Slug
+    name: Localized
+    title: Localized
+    description: Localized
+    license: License
+    article: Article
+    regions: list[Region] = Field(min_length=1)
+    mirrors: list[Mirror] = Field(min_length=1)
+    clauses: list[Clause] = Field(min_length=1)
+    contact: Contact
+
+    def mirrors_in(self, region: Region) -> list[Mirror]:
+        return [m for m in self.mirrors if m.region == region.id]
+
+
+def translatable_fields(dataset: Dataset) -> Iterator[tuple[tuple, str, Localized]]:
+    """Every Localized value as (YAML path, stable key, value).
+
+    The stable key names list items by their `id`, so it survives reordering; it is the key
+    used in the translation lock file and in messages.
+    """
+
+    def walk(node: object, path: tuple, key: str) -> Iterator[tuple[tuple, str, Localized]]:
+        if isinstance(node, Localized):
+            yield path, key, node
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                yield from walk(getattr(node, name), path + (name,), f"{key}.{name}" if key else name)
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                label = getattr(item, "id", None) or str(index)
+                yield from walk(item, path + (index,), f"{key}.{label}")
+
+    yield from walk(dataset, (), "")
+

@@ -1,0 +1,173 @@
+"""Pure functions: the model of a dataset -> the Markdown source of each generated page.
+
+Text from dataset.yml is never interpreted as Markdown or HTML: prose goes into raw HTML
+blocks, escaped, with bare URLs and emails turned into links; headings and link labels are
+backslash-escaped. Legal text therefore renders exactly as written.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..model import Article, Clause, Dataset, Mirror
+from ..sync import GENERATED_PAGES
+from ..ui import UI
+from .text import attr, escape_html, escape_markdown, linkify, mailto
+
+
+def render_pages(dataset: Dataset, language: str) -> dict[str, str]:
+    """Markdown source of every generated page, keyed by page name (see GENERATED_PAGES)."""
+    ui = UI[language]
+    renderers = {
+        "index": _home,
+        "download": _download,
+        "license": _license,
+        "cite": _cite,
+        "contact": _contact,
+    }
+    assert tuple(renderers) == GENERATED_PAGES
+    return {name: render(dataset, language, ui) for name, render in renderers.items()}
+
+
+def _front_matter(title: str, description: str) -> str:
+    # JSON strings are valid YAML scalars, so any title or description is safely quoted.
+    return (
+        "---\n"
+        f"title: {json.dumps(title, ensure_ascii=False)}\n"
+        f"description: {json.dumps(description, ensure_ascii=False)}\n"
+        "---\n\n"
+    )
+
+
+def _heading(level: int, text: str, anchor: str | None = None) -> str:
+    suffix = f" {{#{anchor}}}" if anchor else ""
+    return f"{'#' * level} {escape_markdown(text)}{suffix}\n\n"
+
+
+def _paragraphs(text: str, css_class: str) -> str:
+    """A raw HTML block: paragraphs at blank lines, line breaks at single newlines."""
+    blocks = [block for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
+    inner = "".join(
+        "<p>" + "<br>\n".join(linkify(line) for line in block.split("\n")) + "</p>" for block in blocks
+    )
+    return f'<div class="{css_class}">{inner}</div>\n\n'
+
+
+def _home(dataset: Dataset, lang: str, ui: dict) -> str:
+    name = dataset.name[lang]
+    out = _front_matter(name, dataset.description[lang])
+    out += _heading(1, name)
+    out += _paragraphs(dataset.description[lang], "ds-lead")
+    out += (
+        f'<p class="ds-license-line">{escape_html(ui["licensed_under"])} '
+        f'<a href="{attr(dataset.license.url)}">{escape_html(dataset.license.short)}</a></p>\n\n'
+    )
+    out += (
+        f"[{escape_markdown(ui['download'])}](download.md){{ .md-button .md-button--primary }} "
+        f"[{escape_markdown(ui['cite'])}](cite.md){{ .md-button }} "
+        f"[{escape_markdown(ui['read_terms'])}](license.md){{ .md-button }}\n\n"
+    )
+    return out
+
+
+def _download(dataset: Dataset, lang: str, ui: dict) -> str:
+    out = _front_matter(ui["download_title"], f"{dataset.name[lang]}: {ui['download_intro']}")
+    out += _heading(1, ui["download_title"])
+    out += f'<p class="ds-intro">{escape_html(ui["download_intro"])}</p>\n\n'
+    for region in dataset.regions:
+        out += _heading(2, region.title[lang], region.id)
+        for mirror in dataset.mirrors_in(region):
+            out += _heading(3, mirror.label[lang], mirror.id)
+            out += _mirror_block(mirror, lang, ui)
+    return out
+
+
+def _copy_button(value: str, label: str, ui: dict) -> str:
+    # Material's ClipboardJS picks up [data-clipboard-text] and announces "Copied".
+    return (
+        f'<button type="button" class="ds-copy md-button" data-clipboard-text="{attr(value)}" '
+        f'aria-label="{attr(label)} {attr(value)}">{escape_html(ui["copy"])}</button>'
+    )
+
+
+def _mirror_block(mirror: Mirror, lang: str, ui: dict) -> str:
+    label = mirror.label[lang]
+    out = f'<div class="ds-mirror" data-mirror="{attr(mirror.id)}">'
+    out += f'<p class="ds-mirror__link"><a href="{attr(mirror.url)}" rel="noopener">{escape_html(mirror.url)}</a></p>'
+    if mirror.code:
+        out += (
+            f'<p class="ds-code"><span class="ds-code__label">{escape_html(ui["code"])}</span> '
+            f'<code class="ds-code__value">{escape_html(mirror.code)}</code> '
+            f'{_copy_button(mirror.code, ui["copy_label"] + " (" + label + ")", ui)}</p>'
+        )
+    return out + "</div>\n\n"
+
+
+def _license(dataset: Dataset, lang: str, ui: dict) -> str:
+    lic = dataset.license
+    out = _front_matter(ui["license_title"], f"{dataset.name[lang]}: {lic.name[lang]} ({lic.short})")
+    out += _heading(1, ui["license_title"])
+    out += (
+        f'<p class="ds-license">{escape_html(ui["license_intro"])} '
+        f'<a href="{attr(lic.url)}">{escape_html(lic.name[lang])}</a> '
+        f'({escape_html(lic.short)}, SPDX <code>{escape_html(lic.spdx)}</code>).</p>\n\n'
+        f'<p class="ds-intro">{escape_html(ui["license_terms"])}</p>\n\n'
+    )
+    for clause in dataset.clauses:
+        out += _clause(clause, lang)
+    return out
+
+
+def _clause(clause: Clause, lang: str) -> str:
+    return _heading(2, clause.title[lang], clause.id) + _paragraphs(clause.body[lang], "ds-clause")
+
+
+def format_reference(article: Article) -> str:
+    """A plain one-line reference; the cite page adds journal formats on top of it."""
+    authors = ", ".join(f"{p.given} {p.family}" for p in article.authors)
+    if article.et_al:
+        authors += " et al."
+    out = f"{authors} {article.title}. {article.journal} ({article.year})"
+    for part in (article.volume, article.issue, article.pages):
+        if part:
+            out += f", {part}"
+    if article.doi:
+        out += f", https://doi.org/{article.doi}"
+    elif article.url:
+        out += f", {article.url}"
+    return out
+
+
+def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
+    name = dataset.name[lang]
+    out = _front_matter(ui["cite_title"], f"{name}: {ui['cite_intro']} “{name}”.")
+    out += _heading(1, ui["cite_title"])
+    out += (
+        f'<p class="ds-attribution">{escape_html(ui["cite_intro"])} '
+        f'<strong class="ds-name">“{escape_html(name)}”</strong> {escape_html(ui["cite_article"])}</p>\n\n'
+    )
+    out += f'<blockquote class="ds-reference"><p>{linkify(format_reference(dataset.article))}</p></blockquote>\n\n'
+    return out
+
+
+def _contact(dataset: Dataset, lang: str, ui: dict) -> str:
+    contact = dataset.contact
+    out = _front_matter(ui["contact_title"], f"{dataset.name[lang]}: {contact.person[lang]}")
+    out += _heading(1, ui["contact_title"])
+    if contact.intro:
+        out += _paragraphs(contact.intro[lang], "ds-intro")
+    rows = [f"<dt>{escape_html(contact.person[lang])}</dt><dd></dd>"] if not contact.intro else []
+    if contact.email:
+        rows.append(
+            f'<dt>{escape_html(ui["email"])}</dt>'
+            f'<dd><a href="{attr(mailto(contact.email))}">{escape_html(contact.email)}</a></dd>'
+        )
+    if contact.wechat:
+        rows.append(
+            f'<dt>{escape_html(ui["wechat"])}</dt><dd><code>{escape_html(contact.wechat)}</code> '
+            f'{_copy_button(contact.wechat, ui["copy_wechat"], ui)}</dd>'
+        )
+    if contact.url:
+        rows.append(f'<dt>Web</dt><dd>{linkify(contact.url)}</dd>')
+    out += f'<dl class="ds-contact">{"".join(rows)}</dl>\n\n'
+    return out

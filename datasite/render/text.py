@@ -1,0 +1,47 @@
+"""Escaping for text that comes from dataset.yml, and linking of bare URLs in it."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote
+
+from ..tokens import find_urls
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!")
+
+
+def escape_html(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def attr(value: str) -> str:
+    """A value for a double-quoted HTML attribute."""
+    return html.escape(value, quote=True)
+
+
+def escape_markdown(text: str) -> str:
+    """Text for a Markdown heading or link label that renders literally."""
+    return "".join(
+        "\\" + char if char in _MARKDOWN_SPECIAL else html.escape(char, quote=True) for char in text
+    )
+
+
+def mailto(email: str) -> str:
+    return "mailto:" + quote(email, safe="@.+-_")
+
+
+def linkify(text: str) -> str:
+    """Escape `text` as HTML, turning bare http(s) URLs and email addresses into links."""
+    spans = [(start, end, url, url) for start, end, url in find_urls(text) if url.lower().startswith("http")]
+    for match in _EMAIL.finditer(text):
+        if not any(s <= match.start() < e for s, e, _, _ in spans):
+            spans.append((match.start(), match.end(), mailto(match.group()), match.group()))
+    out, position = [], 0
+    for start, end, href, label in sorted(spans):
+        out.append(escape_html(text[position:start]))
+        out.append(f'<a href="{attr(href)}">{escape_html(label)}</a>')
+        position = end
+    out.append(escape_html(text[position:]))
+    return "".join(out)

@@ -1,0 +1,118 @@
+"""What the MkDocs hooks do, as plain functions over MkDocs objects.
+
+hooks/datasite_hooks.py only wires these to MkDocs events. The order of work in a build:
+load + validate dataset.yml (on_config, before anything is written) -> add the generated pages
+as files (on_files, before mkdocs-static-i18n sorts files into languages) -> give them their
+Markdown (on_files, after it) -> per-page language links (on_page_context).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .loader import LoadedDataset, load_dataset
+from .model import LANGUAGES
+from .problems import DatasetError, Problem
+from .render.pages import render_pages
+from .sync import GENERATED_PAGES, check_sync, lock_path_for, scan_pages
+
+log = get_plugin_logger("datasite")
+
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+
+@dataclass
+class BuildState:
+    loaded: LoadedDataset
+    language: str
+    sources: dict[str, str]  # generated src_uri ("download.zh.md") -> Markdown
+
+
+def data_path(config: MkDocsConfig) -> Path:
+    """dataset.yml beside mkdocs.yml, unless `extra.datasite.data` names another file."""
+    options = config.extra.get("datasite") or {}
+    base = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+    return base / options.get("data", "dataset.yml")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
+def _fail(problems: list[Problem]) -> PluginError:
+    noun = "problem" if len(problems) == 1 else "problems"
+    lines = "\n".join(f"  {p}" for p in problems)
+    return PluginError(f"datasite: {len(problems)} {noun} to fix before the site can be built:\n{lines}")
+
+
+def prepare(config: MkDocsConfig) -> BuildState:
+    """Validate everything this build depends on, then set the site's per-language config."""
+    path = data_path(config)
+    try:
+        loaded = load_dataset(path)
+    except DatasetError as exc:
+        raise _fail(exc.problems) from None
+    report = check_sync(loaded, Path(config.docs_dir), lock_path_for(path))
+    if report.errors:
+        raise _fail(report.errors)
+    if report.warnings:
+        if in_ci():
+            raise _fail(report.warnings)
+        for warning in report.warnings:
+            log.warning(str(warning))
+
+    language = config.theme.get("language") or LANGUAGES[0]
+    if language not in LANGUAGES:
+        raise PluginError(f"datasite: the theme language '{language}' is not one of {', '.join(LANGUAGES)}")
+    dataset = loaded.dataset
+    config.site_name = dataset.name[language]
+    config.site_description = dataset.description[language]
+    if not config.nav:
+        pages, _ = scan_pages(Path(config.docs_dir))
+        config.nav = [f"{name}.md" for name in GENERATED_PAGES] + [f"{page.name}.md" for page in pages]
+    sources = {
+        f"{name}.{lang}.md": markdown
+        for lang in LANGUAGES
+        for name, markdown in render_pages(dataset, lang).items()
+    }
+    return BuildState(loaded, language, sources)
+
+
+def add_generated_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
+    """Register the generated pages as if they were in docs/, so mkdocs-static-i18n sorts them."""
+    for src_uri in state.sources:
+        files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
+    return files
+
+
+def fill_generated_files(files: Files, state: BuildState) -> Files:
+    # mkdocs-static-i18n re-creates File objects from their paths, so content is set afterwards.
+    for file in files:
+        if file.src_uri in state.sources:
+            file.content_string = state.sources[file.src_uri]
+    return files
+
+
+def language_links(page: Page, config: MkDocsConfig) -> list[dict]:
+    """The language switcher's entries, each pointing at this same page in that language.
+
+    Links are site-relative page URLs; the theme turns them into paths relative to the page, so
+    they also work when the site is opened from disk (no sitemap lookup as the theme would do).
+    """
+    alternates = getattr(page.file, "alternates", {}) or {}
+    links = []
+    for language in LANGUAGES:
+        target = alternates.get(language)
+        url = target.url if target is not None else ("" if language == LANGUAGES[0] else f"{language}/")
+        if not url and not config.use_directory_urls:
+            url = "index.html"
+        links.append({"name": LANGUAGE_NAMES[language], "link": url or "./", "lang": language})
+    return links

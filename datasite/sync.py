@@ -1,0 +1,214 @@
+"""Keeping the languages in sync: presence, invariant tokens, hand-written pages, staleness.
+
+Staleness is tracked in a small lock file next to dataset.yml. For every translatable unit
+(a dataset.yml text or a hand-written page) it records a fingerprint of each language's text
+when a person last confirmed that the translations match. When one language has changed since
+then and another has not, the unit is stale: the other language probably needs the same edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .loader import LoadedDataset, display_name
+from .model import LANGUAGES, translatable_fields
+from .problems import Problem
+from .tokens import invariant_tokens
+
+GENERATED_PAGES = ("index", "download", "license", "cite", "contact")
+"""Pages generated from dataset.yml; their URLs are part of the site's contract."""
+
+LOCK_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable thing: its stable key, text per language, and where to point at it."""
+
+    key: str
+    texts: dict[str, str]
+    where: Problem  # a template problem carrying file/line/column/key for messages
+
+
+def fingerprint(text: str) -> str:
+    normalized = text.replace("\r\n", "\n").strip()
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:16]
+
+
+def token_problems(loaded: LoadedDataset) -> list[Problem]:
+    problems = []
+    for path, key, value in translatable_fields(loaded.dataset):
+        tokens = {lang: invariant_tokens(text) for lang, text in value.items()}
+        reference = LANGUAGES[0]
+        for lang in LANGUAGES[1:]:
+            missing = sorted(tokens[reference] - tokens[lang])
+            extra = sorted(tokens[lang] - tokens[reference])
+            if missing or extra:
+                parts = []
+                if missing:
+                    parts.append(f"only in {reference}: {', '.join(missing)}")
+                if extra:
+                    parts.append(f"only in {lang}: {', '.join(extra)}")
+                problems.append(
+                    loaded.problem(
+                        path,
+                        f"the {reference} and {lang} texts differ in URLs, emails, DOIs or numbers "
+                        f"({'; '.join(parts)})",
+                    )
+                )
+    return problems
+
+
+@dataclass(frozen=True)
+class HandWrittenPage:
+    name: str  # e.g. "guide" or "howto/setup"
+    files: dict[str, Path]  # language -> file
+
+
+def scan_pages(docs_dir: Path) -> tuple[list[HandWrittenPage], list[Problem]]:
+    """Hand-written Markdown pages in docs/, grouped by page, with naming problems."""
+    pages: dict[str, dict[str, Path]] = {}
+    problems = []
+    if not docs_dir.is_dir():
+        return [], []
+    for path in sorted(docs_dir.rglob("*.md")):
+        rel = path.relative_to(docs_dir).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(docs_dir).parts):
+            continue
+        display = display_name(path)
+        stem, _, language = rel[: -len(".md")].rpartition(".")
+        if not stem or "/" in language:
+            problems.append(
+                Problem(display, 1, 1, rel, f"a page needs a language suffix: name it "
+                        f"{rel[:-3]}.{LANGUAGES[0]}.md and add {rel[:-3]}.{LANGUAGES[1]}.md")
+            )
+            continue
+        if language not in LANGUAGES:
+            problems.append(
+                Problem(display, 1, 1, rel, f"unknown language suffix '.{language}' (use {', '.join(LANGUAGES)})")
+            )
+            continue
+        if stem in GENERATED_PAGES:
+            problems.append(
+                Problem(display, 1, 1, rel, f"'{stem}' is generated from dataset.yml; give this page another name")
+            )
+            continue
+        pages.setdefault(stem, {})[language] = path
+    result = []
+    for stem, files in sorted(pages.items()):
+        for lang in LANGUAGES:
+            if lang not in files:
+                present = next(iter(files.values()))
+                problems.append(
+                    Problem(display_name(present), 1, 1, f"docs/{stem}",
+                            f"this page exists in {', '.join(sorted(files))} only: add {stem}.{lang}.md")
+                )
+        if len(files) == len(LANGUAGES):
+            result.append(HandWrittenPage(stem, files))
+    return result, problems
+
+
+def translation_units(loaded: LoadedDataset, pages: list[HandWrittenPage]) -> list[Unit]:
+    units = []
+    for path, key, value in translatable_fields(loaded.dataset):
+        units.append(Unit(key, dict(value.items()), loaded.problem(path, "")))
+    for page in pages:
+        texts = {lang: file.read_text(encoding="utf-8-sig") for lang, file in page.files.items()}
+        first = page.files[LANGUAGES[0]]
+        units.append(Unit(f"docs/{page.name}", texts, Problem(display_name(first), 1, 1, f"docs/{page.name}", "")))
+    return units
+
+
+def lock_path_for(data_path: Path) -> Path:
+    return data_path.with_name(data_path.stem + ".lock.json")
+
+
+def read_lock(path: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    if not path.exists():
+        return {}, []
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+        entries = content["fingerprints"]
+        if not isinstance(entries, dict):
+            raise ValueError
+        return entries, []
+    except (ValueError, KeyError, TypeError) as exc:
+        message = f"the translation lock file is unreadable ({exc.__class__.__name__}); " \
+                  "run `datasite confirm --all` to write it again"
+        return {}, [Problem(display_name(path), 1, 1, "", message)]
+
+
+def stale_problems(units: list[Unit], lock: dict[str, dict[str, str]]) -> list[Problem]:
+    problems = []
+    for unit in units:
+        recorded = lock.get(unit.key)
+        if not recorded:
+            continue
+        changed = [lang for lang in LANGUAGES if recorded.get(lang) != fingerprint(unit.texts[lang])]
+        if changed and len(changed) < len(LANGUAGES):
+            unchanged = [lang for lang in LANGUAGES if lang not in changed]
+            where = unit.where
+            problems.append(
+                Problem(
+                    where.file, where.line, where.column, unit.key,
+                    f"stale translation: {', '.join(changed)} changed since it was last confirmed but "
+                    f"{', '.join(unchanged)} did not; update {', '.join(unchanged)}, then run "
+                    f"`datasite confirm {unit.key}`",
+                    "warning",
+                )
+            )
+    return problems
+
+
+def write_lock(path: Path, units: list[Unit], keys: set[str] | None, lock: dict) -> list[str]:
+    """Record current fingerprints for `keys` (all units if None); returns the keys written."""
+    known = {unit.key: unit for unit in units}
+    entries = {k: v for k, v in lock.items() if k in known}
+    written = []
+    for key, unit in known.items():
+        if keys is None or key in keys:
+            entries[key] = {lang: fingerprint(unit.texts[lang]) for lang in LANGUAGES}
+            written.append(key)
+    text = json.dumps({"version": LOCK_VERSION, "fingerprints": dict(sorted(entries.items()))},
+                      ensure_ascii=False, indent=1) + "\n"
+    atomic_write(path, text)
+    return written
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass
+class SyncReport:
+    errors: list[Problem]
+    warnings: list[Problem]
+    units: list[Unit]
+    lock: dict
+
+
+def check_sync(loaded: LoadedDataset, docs_dir: Path, lock_file: Path) -> SyncReport:
+    errors = token_problems(loaded)
+    pages, page_problems = scan_pages(docs_dir)
+    errors += page_problems
+    units = translation_units(loaded, pages)
+    lock, lock_problems = read_lock(lock_file)
+    errors += lock_problems
+    return SyncReport(errors, stale_problems(units, lock), units, lock)

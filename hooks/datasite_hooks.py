@@ -1,0 +1,43 @@
+"""MkDocs hooks of datasite: thin adapters from MkDocs events to the datasite package."""
+
+from mkdocs.plugins import CombinedEvent, event_priority
+
+from datasite import site
+
+_state: site.BuildState | None = None
+
+
+# After mkdocs-static-i18n (priority -100) has set this build's language.
+@event_priority(-110)
+def on_config(config):
+    global _state
+    _state = site.prepare(config)
+    return config
+
+
+# Before mkdocs-static-i18n sorts files into languages (it runs at -100) ...
+@event_priority(10)
+def _add_generated_files(files, config):
+    return site.add_generated_files(files, config, _state)
+
+
+# ... and after it, since it re-creates the File objects.
+@event_priority(-110)
+def _fill_generated_files(files, config):
+    return site.fill_generated_files(files, _state)
+
+
+on_files = CombinedEvent(_add_generated_files, _fill_generated_files)
+
+
+# After mkdocs-static-i18n (priority 50) has set its own, site-wide, language links.
+@event_priority(-110)
+def on_page_context(context, page, config, nav):
+    # mkdocs-static-i18n sets this as an attribute, which templates read before the item.
+    config.extra.alternate = site.language_links(page, config)
+    return context
+
+
+def on_serve(server, config, builder):
+    server.watch(str(site.data_path(config)))
+    return server
