@@ -8,7 +8,9 @@ Markdown (on_files, after it) -> per-page language links (on_page_context).
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .loader import LoadedDataset, load_dataset
+from .loader import LoadedDataset, display_name, load_dataset
 from .model import LANGUAGES
 from .problems import DatasetError, Problem
 from .render.pages import render_pages
@@ -69,6 +71,7 @@ def prepare(config: MkDocsConfig) -> BuildState:
         for warning in report.warnings:
             log.warning(str(warning))
 
+    install_link_locations(config)
     language = config.theme.get("language") or LANGUAGES[0]
     if language not in LANGUAGES:
         raise PluginError(f"datasite: the theme language '{language}' is not one of {', '.join(LANGUAGES)}")
@@ -116,3 +119,47 @@ def language_links(page: Page, config: MkDocsConfig) -> list[dict]:
             url = "index.html"
         links.append({"name": LANGUAGE_NAMES[language], "link": url or "./", "lang": language})
     return links
+
+
+class LinkLocationFilter(logging.Filter):
+    """Prefixes MkDocs' broken-link warnings with the file and line of the link.
+
+    MkDocs names the page and the link but not the line; the maintainer wants `file:line:`.
+    """
+
+    _pattern = re.compile(r"^Doc file '(?P<page>[^']+)' contains a link '(?P<link>[^']+)'")
+
+    def __init__(self, docs_dir: str):
+        super().__init__()
+        self.docs_dir = docs_dir
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        match = self._pattern.match(message)
+        if match:
+            path = Path(self.docs_dir) / match["page"]
+            location = _find_line(path, match["link"])
+            if location:
+                record.msg, record.args = f"{display_name(path)}:{location[0]}:{location[1]}: {message}", ()
+        return True
+
+
+def _find_line(path: Path, needle: str) -> tuple[int, int] | None:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError:
+        return None  # a generated page: its links come from datasite itself
+    for number, line in enumerate(lines, start=1):
+        column = line.find(needle)
+        if column >= 0:
+            return number, column + 1
+    return None
+
+
+def install_link_locations(config: MkDocsConfig) -> None:
+    logger = logging.getLogger("mkdocs.structure.pages")
+    for existing in logger.filters:
+        if isinstance(existing, LinkLocationFilter):
+            existing.docs_dir = config.docs_dir
+            return
+    logger.addFilter(LinkLocationFilter(config.docs_dir))

@@ -1,0 +1,104 @@
+"""Shared fixtures: real builds of the site, temporary project copies, a local web server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROJECT_FILES = ("mkdocs.yml", "dataset.yml", "dataset.lock.json", "hooks", "overrides", "docs")
+
+
+def build_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env.update(extra)
+    return env
+
+
+def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, env=build_env(**env), capture_output=True, text=True, timeout=300)
+
+
+def mkdocs_build(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "mkdocs", "build", *args], cwd, **env)
+
+
+def datasite(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "datasite.cli", *args], cwd, **env)
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the project that a test may break."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The embedded dataset's site, built once with --strict."""
+    out = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT, "--strict", "--site-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def page(site_dir: Path, url_path: str) -> BeautifulSoup:
+    path = site_dir / url_path / "index.html" if not url_path.endswith(".html") else site_dir / url_path
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def text_of(element) -> str:
+    """Visible text with <br> as a line break and whitespace collapsed."""
+    for br in element.find_all("br"):
+        br.replace_with("\n")
+    return normalize(element.get_text())
+
+
+def normalize(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """serve(directory) -> base URL of a web server on 127.0.0.1 for that directory."""
+    servers = []
+
+    def start(directory: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,104 @@
+"""What a reader sees in a real browser (Playwright driving Debian's chromium)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, mkdocs_build
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: run tests/setup.sh")
+        pytest.skip("chromium is not installed (tests/setup.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def switch_language(tab, language: str) -> None:
+    tab.hover(".md-header .md-select")
+    tab.click(f'.md-select__link[hreflang="{language}"]')
+    tab.wait_for_load_state()
+
+
+def test_language_switch_keeps_the_page(site, serve, tab):
+    base = serve(site)
+    tab.goto(f"{base}/zh/download/")
+    assert tab.locator("html").get_attribute("lang") == "zh"
+    assert tab.locator("#baidu").is_visible()
+    switch_language(tab, "en")
+    assert tab.url == f"{base}/download/"
+    assert tab.locator("article h1").inner_text().startswith("Download")
+
+    tab.goto(f"{base}/")
+    switch_language(tab, "zh")
+    assert tab.url == f"{base}/zh/"
+    switch_language(tab, "en")
+    assert tab.url == f"{base}/"
+
+
+def search(tab, query: str) -> list[str]:
+    field = tab.locator("input.md-search__input")
+    field.click()
+    field.fill(query)
+    field.press("End")  # the theme searches on key events
+    tab.locator(".md-search-result__item").first.wait_for()
+    return [urlsplit(a.get_attribute("href")).path for a in tab.locator(".md-search-result__item > a").all()]
+
+
+def test_chinese_multi_word_search_finds_the_license_page(site, serve, tab):
+    tab.goto(f"{serve(site)}/zh/")
+    hits = search(tab, "许可协议")
+    assert "/zh/license/" in hits, hits
+
+
+def test_english_search_finds_the_download_page(site, serve, tab):
+    tab.goto(f"{serve(site)}/")
+    hits = search(tab, "extraction code")
+    assert "/download/" in hits, hits
+
+
+def test_language_switch_works_from_disk(tmp_path_factory, tab):
+    out = tmp_path_factory.mktemp("offline")
+    result = mkdocs_build(ROOT, "-f", "mkdocs.offline.yml", "--strict", "--site-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    tab.goto((out / "zh" / "license.html").as_uri())
+    switch_language(tab, "en")
+    assert tab.url == (out / "license.html").as_uri()
+    assert tab.locator("#disclaimer").is_visible()
+    tab.goto((out / "index.html").as_uri())
+    switch_language(tab, "zh")
+    assert tab.url == (out / "zh" / "index.html").as_uri()
+
+
+def test_copy_button_copies_the_extraction_code(site, serve, browser):
+    base = serve(site)
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(f"{base}/zh/download/")
+    tab.click('#china-mobile + .ds-mirror button.ds-copy')
+    assert tab.evaluate("navigator.clipboard.readText()") == "nj5b"
+    context.close()

@@ -1,0 +1,93 @@
+"""The `datasite` command: exit codes and messages a maintainer sees."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import ROOT, datasite, mkdocs_build, page
+
+
+def test_check_passes_on_the_embedded_dataset():
+    result = datasite(ROOT, "check", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "11 mirrors, 9 clauses" in result.stdout
+
+
+def test_check_reports_problems_with_exit_1(project):
+    path = project / "dataset.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  wechat:", "  wechatt:"), encoding="utf-8")
+    result = datasite(project, "check")
+    assert result.returncode == 1
+    assert "dataset.yml:" in result.stderr and "contact.wechatt: unknown key" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_exit_2(project):
+    assert datasite(project, "check", "--no-such-option").returncode == 2
+    assert datasite(project).returncode == 2
+    assert datasite(project, "confirm").returncode == 2
+
+
+def test_missing_data_file(project):
+    result = datasite(project, "check", "--data", "nope.yml")
+    assert result.returncode == 1
+    assert "nope.yml:1:1: file not found" in result.stderr
+
+
+def test_numeric_extraction_code_must_be_quoted(project):
+    path = project / "dataset.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("code: nj5b", "code: 0042"), encoding="utf-8")
+    result = datasite(project, "check")
+    assert result.returncode == 1
+    assert "mirrors[9].code: expected text" in result.stderr and "quotes" in result.stderr
+
+
+def test_duplicate_ids_and_unknown_regions(project):
+    path = project / "dataset.yml"
+    text = path.read_text(encoding="utf-8").replace("  - id: baidu-backup", "  - id: baidu")
+    text = text.replace("    region: china\n    label: {en: Quark", "    region: chna\n    label: {en: Quark")
+    path.write_text(text, encoding="utf-8")
+    result = datasite(project, "check")
+    assert result.returncode == 1
+    assert "mirrors[8].id: id 'baidu' is used more than once" in result.stderr
+    assert "mirrors[6].region: unknown region 'chna'" in result.stderr
+
+
+def test_corrupt_lock_file_is_reported_and_rewritten_by_confirm(project):
+    (project / "dataset.lock.json").write_text("{not json", encoding="utf-8")
+    result = datasite(project, "check")
+    assert result.returncode == 1 and "dataset.lock.json:1:1:" in result.stderr
+    assert datasite(project, "confirm", "--all").returncode == 0
+    lock = json.loads((project / "dataset.lock.json").read_text(encoding="utf-8"))
+    assert "clauses.disclaimer.body" in lock["fingerprints"]
+    assert datasite(project, "check", "--strict").returncode == 0
+
+
+def test_hand_written_pages_are_tracked_for_staleness(project):
+    docs = project / "docs"
+    (docs / "guide.en.md").write_text("# Guide\n\nFirst version.\n", encoding="utf-8")
+    (docs / "guide.zh.md").write_text("# 指南\n\n第一版。\n", encoding="utf-8")
+    assert datasite(project, "confirm", "docs/guide").returncode == 0
+    (docs / "guide.en.md").write_text("# Guide\n\nSecond version.\n", encoding="utf-8")
+    result = datasite(project, "check", "--strict")
+    assert result.returncode == 1
+    assert "docs/guide.en.md:1:1: docs/guide: stale translation" in result.stderr
+    built = mkdocs_build(project, "--site-dir", "out")
+    assert built.returncode == 0, built.stderr
+    assert page(project / "out", "zh/guide").select_one("article h1").get_text().startswith("指南")
+
+
+def test_example_dataset_builds_with_the_same_code(tmp_path):
+    example = tmp_path / "examples" / "tiny-dataset"
+    shutil.copytree(ROOT / "examples" / "tiny-dataset", example)
+    for shared in ("hooks", "overrides"):
+        shutil.copytree(ROOT / shared, tmp_path / shared)
+    assert datasite(example, "check", "--strict").returncode == 0
+    result = mkdocs_build(example, "--strict", "--site-dir", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    download = page(tmp_path / "out", "zh/download")
+    assert download.select_one("#example-drive") and "0042" in download.get_text()
+    assert len(download.select(".ds-mirror")) == 2
+    assert len(page(tmp_path / "out", "license").select("article h2")) == 1
+    assert page(tmp_path / "out", "zh/format").select_one('[id="数据列"]')

@@ -1,0 +1,155 @@
+"""The built site carries everything the seed README says, in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, ROOT, normalize, page, text_of
+
+SEED = (FIXTURES / "seed_README.md").read_text(encoding="utf-8")
+ENGLISH_HALF, CHINESE_HALF = re.split(r"^# (?=WZU)", SEED, flags=re.M)
+URL = re.compile(r"https?://[^\s<>()（）]+")
+CODES = ["WZRD", "nj5b", "3mde"]
+
+# Section headings of the seed that are terms (the rest are mirrors and contact).
+CLAUSE_SECTIONS = {
+    "en": ["Accessibility and Attribution", "Attribution-NoDerivatives Requirement", "Commercial Use",
+           "Cooperation Invitation", "Application Case", "Competing interests declaration",
+           "License Agreement", "Disclaimer", "Revision Clause"],
+    "zh": ["数据访问和署名", "署名-禁止演绎要求", "商用条款", "合作邀请", "应用案例", "利益相关声明",
+           "许可协议", "免责声明", "修订条款"],
+}
+HALVES = {"en": ENGLISH_HALF, "zh": CHINESE_HALF}
+PREFIX = {"en": "", "zh": "zh/"}
+
+
+def seed_sections(half: str) -> dict[str, list[str]]:
+    sections = {}
+    for chunk in re.split(r"^\*\*\*", half, flags=re.M)[1:]:
+        title, _, body = chunk.partition("***")
+        lines = [re.sub(r"\s*<br>\s*$", "", line).strip() for line in body.splitlines()]
+        sections[title.strip()] = [line for line in lines if line]
+    return sections
+
+
+def mirror_lines() -> list[str]:
+    lines = []
+    for half in HALVES.values():
+        for title, body in seed_sections(half).items():
+            if "Storage" in title or "存储" in title:
+                lines += body
+    return lines
+
+
+SEED_URLS = sorted({url for line in mirror_lines() for url in URL.findall(line)})
+
+
+def test_seed_has_eleven_distinct_mirror_urls():
+    assert len(SEED_URLS) == 11
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_mirror_url_and_code_is_on_the_download_page(site, language):
+    html = page(site, f"{PREFIX[language]}download")
+    hrefs = {a["href"] for a in html.select("article a[href]")}
+    text = text_of(html.select_one("article"))
+    for url in SEED_URLS:
+        assert url in hrefs, f"{url} is not linked on the {language} download page"
+    for code in CODES:
+        assert code in text
+        assert html.select(f'button[data-clipboard-text="{code}"]'), f"no copy button for {code}"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_clause_paragraph_is_verbatim_on_the_license_page(site, language):
+    article_text = text_of(page(site, f"{PREFIX[language]}license").select_one("article"))
+    sections = seed_sections(HALVES[language])
+    for title in CLAUSE_SECTIONS[language]:
+        assert normalize(title) in article_text
+        for line in sections[title]:
+            assert normalize(line) in article_text, f"{title}: paragraph not verbatim: {line[:60]}…"
+
+
+def test_clause_order_follows_the_seed(site):
+    for language in ("en", "zh"):
+        headings = [normalize(h.get_text()) for h in page(site, f"{PREFIX[language]}license").select("article h2")]
+        headings = [h.rstrip("¶").strip() for h in headings]
+        assert headings == CLAUSE_SECTIONS[language]
+
+
+def test_anchors_are_the_ids_and_identical_in_both_languages(site):
+    data = yaml.safe_load((ROOT / "dataset.yml").read_text(encoding="utf-8"))
+    for url_path, items in (("download", data["mirrors"]), ("license", data["clauses"])):
+        for language in ("en", "zh"):
+            ids = {tag["id"] for tag in page(site, f"{PREFIX[language]}{url_path}").select("article [id]")}
+            for item in items:
+                assert item["id"] in ids, f"#{item['id']} missing on {language} {url_path}"
+            assert not any(re.fullmatch(r"_\d+", i) for i in ids)
+
+
+@pytest.mark.parametrize("url_path", ["", "download", "license", "cite", "contact"])
+def test_stable_pages_exist_in_both_languages(site, url_path):
+    for language in ("en", "zh"):
+        html = page(site, f"{PREFIX[language]}{url_path}")
+        assert html.html["lang"] == language
+
+
+def test_contact_and_citation(site):
+    for language in ("en", "zh"):
+        contact = page(site, f"{PREFIX[language]}contact")
+        assert contact.select_one('a[href="mailto:lvdongzhen@hrbeu.edu.cn"]')
+        assert "LyuDongzhen" in text_of(contact.select_one("article"))
+        cite = text_of(page(site, f"{PREFIX[language]}cite").select_one("article"))
+        assert "Battery cumulative lifetime prognostics to bridge laboratory and real-life scenarios" in cite
+        assert "https://doi.org/10.1016/j.xcrp.2024.102164" in cite
+    assert "Wenzhou Randomized Battery Data" in text_of(page(site, "cite").select_one("article"))
+    assert "WZU随机电池退化数据" in text_of(page(site, "zh/cite").select_one("article"))
+
+
+def test_home_page_has_license_line_and_download_and_cite_entries(site):
+    for language, name in (("en", "Wenzhou Randomized Battery Data"), ("zh", "WZU随机电池退化数据")):
+        home = page(site, PREFIX[language])
+        article = home.select_one("article")
+        assert name in article.h1.get_text()
+        assert "CC BY-ND 4.0" in text_of(article)
+        buttons = {a["href"].strip("./") for a in article.select("a.md-button")}
+        assert {"download", "cite"} <= buttons
+
+
+def test_language_links_point_at_the_same_page(site):
+    html = page(site, "zh/download")
+    links = {a["hreflang"]: a["href"] for a in html.select("a.md-select__link")}
+    assert links == {"en": "../../download/", "zh": "./"}
+    html = page(site, "license")
+    links = {a["hreflang"]: a["href"] for a in html.select("a.md-select__link")}
+    assert links == {"en": "./", "zh": "../zh/license/"}
+
+
+def test_no_third_party_resources_in_pages(site):
+    for path in site.rglob("*.html"):
+        html = page(site, str(path.relative_to(site)))
+        for tag in html.select("link[href], script[src], img[src]"):
+            ref = tag.get("href") or tag.get("src")
+            if tag.name == "link" and tag.get("rel") in (["canonical"], ["alternate"]):
+                continue
+            assert not re.match(r"^(https?:)?//", ref), f"{path}: loads {ref}"
+
+
+def test_text_from_yaml_is_escaped(project):
+    from conftest import mkdocs_build
+
+    data = (project / "dataset.yml").read_text(encoding="utf-8")
+    data = data.replace("label: {en: GitHub, zh: GitHub}",
+                        "label: {en: '<script>alert(1)</script> *bold*', zh: '<b>粗</b> _斜_'}")
+    (project / "dataset.yml").write_text(data, encoding="utf-8")
+    result = mkdocs_build(project, "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    en = page(project / "out", "download")
+    assert not en.select("article script") and not en.select("article em, article strong")
+    assert "<script>alert(1)</script> *bold*" in text_of(en.select_one("#github"))
+    zh = page(project / "out", "zh/download")
+    assert not zh.select("article b")
+    assert "<b>粗</b> _斜_" in text_of(zh.select_one("#github"))
