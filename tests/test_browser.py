@@ -38,6 +38,15 @@ def tab(browser):
     context.close()
 
 
+def record_traffic(tab) -> dict[str, list[str]]:
+    """Requests made and console errors raised by the page, as a reader's devtools would show."""
+    seen: dict[str, list[str]] = {"requests": [], "errors": []}
+    tab.on("request", lambda request: seen["requests"].append(request.url))
+    tab.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
+    tab.on("pageerror", lambda error: seen["errors"].append(str(error)))
+    return seen
+
+
 def switch_language(tab, language: str) -> None:
     tab.hover(".md-header .md-select")
     tab.click(f'.md-select__link[hreflang="{language}"]')
@@ -46,6 +55,7 @@ def switch_language(tab, language: str) -> None:
 
 def test_language_switch_keeps_the_page(site, serve, tab):
     base = serve(site)
+    traffic = record_traffic(tab)
     tab.goto(f"{base}/zh/download/")
     assert tab.locator("html").get_attribute("lang") == "zh"
     assert tab.locator("#baidu").is_visible()
@@ -58,6 +68,8 @@ def test_language_switch_keeps_the_page(site, serve, tab):
     assert tab.url == f"{base}/zh/"
     switch_language(tab, "en")
     assert tab.url == f"{base}/"
+    assert not [url for url in traffic["requests"] if url.endswith("sitemap.xml")]
+    assert traffic["errors"] == []
 
 
 def search(tab, query: str) -> list[str]:
@@ -85,6 +97,7 @@ def test_language_switch_works_from_disk(tmp_path_factory, tab):
     out = tmp_path_factory.mktemp("offline")
     result = mkdocs_build(ROOT, "-f", "mkdocs.offline.yml", "--strict", "--site-dir", str(out))
     assert result.returncode == 0, result.stderr
+    traffic = record_traffic(tab)
     tab.goto((out / "zh" / "license.html").as_uri())
     switch_language(tab, "en")
     assert tab.url == (out / "license.html").as_uri()
@@ -92,6 +105,8 @@ def test_language_switch_works_from_disk(tmp_path_factory, tab):
     tab.goto((out / "index.html").as_uri())
     switch_language(tab, "zh")
     assert tab.url == (out / "zh" / "index.html").as_uri()
+    assert all(url.startswith("file://") for url in traffic["requests"]), traffic["requests"]
+    assert not [url for url in traffic["requests"] if url.endswith("sitemap.xml")]
 
 
 def test_copy_button_copies_the_extraction_code(site, serve, browser):
