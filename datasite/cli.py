@@ -70,6 +70,50 @@ def cmd_confirm(args) -> int:
     return 0
 
 
+def cmd_links(args) -> int:
+    from .links import check_links, default_cache_path
+    from .links.cache import VerdictCache
+    from .links.check import CheckOptions
+    from .links.collect import collect_links, links_from_file
+    from .links.report import as_json, as_markdown, as_text, report_entries
+    from .links.rules import merged_markers
+
+    if args.offline and args.refresh:
+        print("datasite links: --offline and --refresh contradict each other", file=sys.stderr)
+        return 2
+    try:
+        loaded = load_dataset(args.data)
+    except DatasetError as exc:
+        if not args.urls:
+            print(exc, file=sys.stderr)
+            return 1
+        loaded = None  # a URL list can be checked without a valid dataset
+    if args.urls:
+        try:
+            links = links_from_file(args.urls)
+        except OSError as exc:
+            print(f"datasite links: cannot read {args.urls}: {exc.strerror}", file=sys.stderr)
+            return 2
+    else:
+        links = collect_links(loaded, _docs_dir(args))
+    settings = loaded.dataset.link_check if loaded else None
+    ttl_hours = args.ttl if args.ttl is not None else (settings.ttl_hours if settings else 24.0)
+    options = CheckOptions(
+        timeout=args.timeout,
+        per_host=args.per_host,
+        resolve_dois=args.resolve_dois,
+        markers=merged_markers(settings.dead_share_markers if settings else None),
+    )
+    cache = VerdictCache(args.cache or default_cache_path(args.data), ttl_hours * 3600).load()
+    if cache.problem:
+        print(cache.problem, file=sys.stderr)
+    verdicts = check_links([link.url for link in links], cache, options, offline=args.offline, refresh=args.refresh)
+    entries = report_entries(links, verdicts)
+    render = {"json": as_json, "markdown": as_markdown, "text": as_text}[args.format]
+    sys.stdout.write(render(entries))
+    return 0 if all(entry["ok"] for entry in entries) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="datasite", description="Bilingual dataset sites from one dataset.yml.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -84,6 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
     confirm.add_argument("keys", nargs="*", metavar="TEXT", help="e.g. clauses.disclaimer.body or docs/guide")
     confirm.add_argument("--all", action="store_true", help="confirm every text")
     confirm.set_defaults(func=cmd_confirm)
+
+    links = sub.add_parser("links", help="check every external link (mirrors first of all)")
+    _add_paths(links)
+    links.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    links.add_argument("--offline", action="store_true", help="check nothing; report from the cache")
+    links.add_argument("--refresh", action="store_true", help="ignore cached verdicts and check everything")
+    links.add_argument("--cache", type=Path, help="verdict cache (default: .cache/datasite/links.json beside the data)")
+    links.add_argument("--urls", type=Path, help="check the URLs listed in this file (one per line) instead")
+    links.add_argument("--ttl", type=float, metavar="HOURS", help="how long a verdict stays fresh (default 24)")
+    links.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS", help="per request (default 15)")
+    links.add_argument("--per-host", type=int, default=10, metavar="N", help="requests at once per host (default 10)")
+    links.add_argument("--resolve-dois", action="store_true", help="also resolve DOI links online")
+    links.set_defaults(func=cmd_links)
     return parser
 
 

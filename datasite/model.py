@@ -116,6 +116,14 @@ class Contact(Strict):
     url: Url | None = None
 
 
+class LinkCheck(Strict):
+    """Settings of `datasite links` and of the build's optional external link check."""
+
+    # Host pattern (e.g. "pan.baidu.com", "*.sharepoint.com") -> texts of a dead share's page.
+    dead_share_markers: dict[str, list[Text]] = Field(default_factory=dict)
+    ttl_hours: float = Field(default=24.0, gt=0)
+
+
 class Dataset(Strict):
     id: Slug
     name: Localized
@@ -127,6 +135,7 @@ class Dataset(Strict):
     mirrors: list[Mirror] = Field(min_length=1)
     clauses: list[Clause] = Field(min_length=1)
     contact: Contact
+    link_check: LinkCheck = Field(default_factory=LinkCheck)
 
     def mirrors_in(self, region: Region) -> list[Mirror]:
         return [m for m in self.mirrors if m.region == region.id]

