@@ -326,3 +326,15 @@ def test_build_check_finds_a_dead_mirror_and_marks_it(project, server):
     lenient = mkdocs_build(project, "--site-dir", "out", DATASITE_CHECK_LINKS="1")
     assert lenient.returncode == 0, lenient.stderr
     assert page(project / "out", "zh/download").select_one('[data-mirror="quark"]')["data-state"] == "dead"
+
+
+def test_links_are_collected_from_the_dataset_and_hand_written_pages(project):
+    (project / "docs" / "guide.en.md").write_text("# Guide\n\nSee <https://example.org/guide-en>.\n", encoding="utf-8")
+    (project / "docs" / "guide.zh.md").write_text("# 指南\n\n见 https://example.org/guide-zh 。\n", encoding="utf-8")
+    result = datasite(project, "links", "--offline", "--format", "json")
+    entries = {e["url"]: e for e in json.loads(result.stdout)}
+    assert entries["https://example.org/guide-en"]["where"] == [
+        {"page": "docs/guide", "language": "en", "source": "docs/guide.en.md:3", "mirror": None}]
+    assert entries["https://example.org/guide-zh"]["where"][0]["language"] == "zh"
+    mirror_urls = [e for e in entries.values() if e["mirror"]]
+    assert len(mirror_urls) == 11 and "mailto:lvdongzhen@hrbeu.edu.cn" in entries
