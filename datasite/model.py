@@ -6,6 +6,7 @@ Everything a page, README or citation file shows comes from these classes; the l
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Iterator
 from urllib.parse import urlsplit
 
@@ -124,11 +125,22 @@ class LinkCheck(Strict):
     ttl_hours: float = Field(default=24.0, gt=0)
 
 
+def _check_description(value: Localized) -> Localized:
+    # Google Dataset Search wants 50 to 5000 characters.
+    for language, text in value.items():
+        if not 50 <= len(text) <= 5000:
+            raise ValueError(f"the {language} description has {len(text)} characters; use 50 to 5000")
+    return value
+
+
 class Dataset(Strict):
     id: Slug
     name: Localized
     title: Localized
-    description: Localized
+    description: Annotated[Localized, AfterValidator(_check_description)]
+    site_url: Url | None = None  # where the site is published; canonical and citation URLs use it
+    creators: list[Person] | None = None  # of the dataset; the article's authors if not given
+    updated: date | None = None  # last revision of this file's content; the citation access date
     license: License
     article: Article
     regions: list[Region] = Field(min_length=1)
@@ -136,6 +148,10 @@ class Dataset(Strict):
     clauses: list[Clause] = Field(min_length=1)
     contact: Contact
     link_check: LinkCheck = Field(default_factory=LinkCheck)
+
+    @property
+    def dataset_creators(self) -> list[Person]:
+        return self.creators or self.article.authors
 
     def mirrors_in(self, region: Region) -> list[Mirror]:
         return [m for m in self.mirrors if m.region == region.id]

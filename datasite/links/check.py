@@ -14,6 +14,7 @@ import re
 import socket
 import ssl
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
@@ -118,7 +119,13 @@ class Checker:
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     def run(self, urls: list[str]) -> dict[str, Verdict]:
-        return asyncio.run(self.check_all(urls))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.check_all(urls))
+        # Called from code that already runs an event loop: check in a thread of our own.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(lambda: asyncio.run(self.check_all(urls))).result()
 
     async def check_all(self, urls: list[str]) -> dict[str, Verdict]:
         self._global = asyncio.Semaphore(self.options.concurrency)
