@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .loader import load_dataset
+from .loader import display_name, load_dataset
 from .problems import DatasetError
 from .site import in_ci
 from .sync import check_sync, lock_path_for, read_lock, scan_pages, translation_units, write_lock
@@ -114,6 +114,27 @@ def cmd_links(args) -> int:
     return 0 if all(entry["ok"] for entry in entries) else 1
 
 
+def cmd_export(args) -> int:
+    from .export import TARGETS, export
+
+    try:
+        loaded = load_dataset(args.data)
+    except DatasetError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    names = [args.target] if args.target else list(TARGETS)
+    results = export(loaded.dataset, args.data.resolve().parent, names, args.check)
+    failed = False
+    for path, state in results:
+        shown = display_name(path)
+        if state in ("stale", "missing"):
+            failed = True
+            print(f"{shown}: {state}; run `datasite export` and commit it", file=sys.stderr)
+        else:
+            print(f"{shown}: {state}")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="datasite", description="Bilingual dataset sites from one dataset.yml.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -141,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--per-host", type=int, default=10, metavar="N", help="requests at once per host (default 10)")
     links.add_argument("--resolve-dois", action="store_true", help="also resolve DOI links online")
     links.set_defaults(func=cmd_links)
+
+    export = sub.add_parser("export", help="write the generated README.dataset.md and CITATION.cff")
+    export.add_argument("target", nargs="?", choices=("readme", "cff"), help="only this file")
+    export.add_argument("--data", default="dataset.yml", type=Path, help="the dataset file (default: dataset.yml)")
+    export.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is stale")
+    export.set_defaults(func=cmd_export)
     return parser
 
 

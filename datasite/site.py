@@ -13,6 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -29,7 +30,10 @@ from .links.rules import merged_markers
 from .loader import LoadedDataset, display_name, load_dataset
 from .model import LANGUAGES
 from .problems import DatasetError, Problem
-from .render.pages import render_pages
+from .render.citation import bib_file, ris_file
+from .render.pages import QR_FILES, citation_file, render_pages
+from .render.metadata import head_tags
+from .render.qr import qr_svg
 from .sync import GENERATED_PAGES, atomic_write, check_sync, lock_path_for, scan_pages
 
 log = get_plugin_logger("datasite")
@@ -87,7 +91,10 @@ def prepare(config: MkDocsConfig, previous: BuildState | None = None) -> BuildSt
     language = config.theme.get("language") or LANGUAGES[0]
     if language not in LANGUAGES:
         raise PluginError(f"datasite: the theme language '{language}' is not one of {', '.join(LANGUAGES)}")
+    localize_redirects(config, language)
     dataset = loaded.dataset
+    if not config.site_url and dataset.site_url:
+        config.site_url = dataset.site_url  # `mkdocs serve` sets its own, which is kept
     config.site_name = dataset.name[language]
     config.site_description = dataset.description[language]
     if not config.nav:
@@ -151,6 +158,27 @@ def write_status(config: MkDocsConfig, state: BuildState) -> None:
         atomic_write(Path(config.site_dir) / "status.json", as_json(report_entries(state.links, state.verdicts)))
 
 
+def localize_redirects(config: MkDocsConfig, language: str) -> None:
+    """Make mkdocs-redirects' `old.md: new.md` work in every language.
+
+    Pages are `<name>.<lang>.md` and each language is its own build, so the map is rewritten per
+    build: `zh/old.md -> new.zh.md` in the Chinese one.
+    """
+    plugin = config.plugins.get("redirects")
+    if plugin is None:
+        return
+    original = getattr(plugin, "datasite_original_maps", None)
+    if original is None:
+        original = plugin.datasite_original_maps = dict(plugin.config.get("redirect_maps") or {})
+    localized = {}
+    for old, new in original.items():
+        if not new.lower().startswith(("http://", "https://")):
+            target, _, fragment = new.partition("#")
+            new = f"{target.removesuffix('.md')}.{language}.md" + (f"#{fragment}" if fragment else "")
+        localized[old if language == LANGUAGES[0] else f"{language}/{old}"] = new
+    plugin.config["redirect_maps"] = localized
+
+
 def add_generated_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
     """Register the generated pages as if they were in docs/, so mkdocs-static-i18n sorts them."""
     for src_uri in state.sources:
@@ -158,12 +186,28 @@ def add_generated_files(files: Files, config: MkDocsConfig, state: BuildState) -
     return files
 
 
-def fill_generated_files(files: Files, state: BuildState) -> Files:
+def fill_generated_files(files: Files, config: MkDocsConfig, state: BuildState) -> Files:
     # mkdocs-static-i18n re-creates File objects from their paths, so content is set afterwards.
     for file in files:
         if file.src_uri in state.sources:
             file.content_string = state.sources[file.src_uri]
+    for path, content in generated_assets(state.loaded.dataset).items():
+        files.append(File.generated(config, path, content=content))
+    redirects = config.plugins.get("redirects")
+    if redirects is not None:  # it listed the pages before mkdocs-static-i18n gave them their URLs
+        redirects.doc_pages = {f.src_uri: f for f in files.documentation_pages()}
     return files
+
+
+def generated_assets(dataset) -> dict[str, str]:
+    """Files served beside the pages: citation downloads and QR codes."""
+    assets = {citation_file(dataset, "bib"): bib_file(dataset), citation_file(dataset, "ris"): ris_file(dataset)}
+    if dataset.site_url:
+        assets[QR_FILES["site"]] = qr_svg(dataset.site_url, dataset.site_url)
+    if dataset.article.doi:
+        doi_url = f"https://doi.org/{dataset.article.doi}"
+        assets[QR_FILES["doi"]] = qr_svg(doi_url, doi_url)
+    return assets
 
 
 def language_links(page: Page, config: MkDocsConfig) -> list[dict]:
@@ -181,6 +225,27 @@ def language_links(page: Page, config: MkDocsConfig) -> list[dict]:
             url = "index.html"
         links.append({"name": LANGUAGE_NAMES[language], "link": url or "./", "lang": language})
     return links
+
+
+def page_context(context: dict, page: Page, config: MkDocsConfig, state: BuildState) -> dict:
+    """Language links and <head> metadata of one page."""
+    links = language_links(page, config)
+    context["datasite_languages"] = links
+    absolute = {}
+    if config.site_url:
+        base = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+        absolute = {link["lang"]: urljoin(base, link["link"].removeprefix("./")) for link in links}
+    # The theme writes <link rel="alternate" hreflang> from extra.alternate: absolute where the
+    # site's URL is known, as search engines want. (mkdocs-static-i18n sets it as an attribute.)
+    config.extra.alternate = [
+        dict(link, link=absolute.get(link["lang"], link["link"])) for link in links
+    ]
+    dataset = state.loaded.dataset
+    title = page.meta.get("title") or page.title or dataset.name[state.language]
+    description = page.meta.get("description") or dataset.description[state.language]
+    context["datasite_head"] = head_tags(dataset, state.language, str(title), description,
+                                         page.canonical_url, absolute)
+    return context
 
 
 class LinkLocationFilter(logging.Filter):

@@ -24,7 +24,7 @@ def _add_generated_files(files, config):
 # ... and after it, since it re-creates the File objects.
 @event_priority(-110)
 def _fill_generated_files(files, config):
-    return site.fill_generated_files(files, _state)
+    return site.fill_generated_files(files, config, _state)
 
 
 on_files = CombinedEvent(_add_generated_files, _fill_generated_files)
@@ -33,9 +33,7 @@ on_files = CombinedEvent(_add_generated_files, _fill_generated_files)
 # After mkdocs-static-i18n (priority 50) has set its own, site-wide, language links.
 @event_priority(-110)
 def on_page_context(context, page, config, nav):
-    # mkdocs-static-i18n sets this as an attribute, which templates read before the item.
-    config.extra.alternate = site.language_links(page, config)
-    return context
+    return site.page_context(context, page, config, _state)
 
 
 def on_post_build(config):

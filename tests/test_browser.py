@@ -117,3 +117,19 @@ def test_copy_button_copies_the_extraction_code(site, serve, browser):
     tab.click('#china-mobile + .ds-mirror button.ds-copy')
     assert tab.evaluate("navigator.clipboard.readText()") == "nj5b"
     context.close()
+
+
+def test_qr_codes_on_the_cite_page_decode_to_the_site_and_the_doi(site, serve, tab):
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    tab.goto(f"{serve(site)}/zh/cite/#qr")
+    decoded = []
+    for image in tab.locator("img.ds-qr").all():
+        image.scroll_into_view_if_needed()
+        picture = Image.open(io.BytesIO(image.screenshot()))
+        decoded += [result.text for result in zxingcpp.read_barcodes(picture)]
+    assert decoded == ["https://lvdongzhen.github.io/Wenzhou-Randomized-Battery-Data/",
+                       "https://doi.org/10.1016/j.xcrp.2024.102164"]

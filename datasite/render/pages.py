@@ -8,12 +8,14 @@ backslash-escaped. Legal text therefore renders exactly as written.
 from __future__ import annotations
 
 import json
+import re
 from typing import Mapping
 
 from ..links.check import Verdict
 from ..model import Article, Clause, Dataset, Mirror
 from ..sync import GENERATED_PAGES
 from ..ui import UI
+from .citation import Citations, article_citations, dataset_citations
 from .text import attr, escape_html, escape_markdown, linkify, mailto
 
 
@@ -157,6 +159,35 @@ def format_reference(article: Article) -> str:
     return out
 
 
+CITATION_FILES = ("bib", "ris")
+
+
+def citation_file(dataset: Dataset, kind: str) -> str:
+    """Site path of a downloadable citation file (the same file serves both languages)."""
+    return f"citation/{dataset.id}.{kind}"
+
+
+QR_FILES = {"site": "assets/qr/site.svg", "doi": "assets/qr/doi.svg"}
+
+
+def _code(text: str, language: str) -> str:
+    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {language}\n{text.rstrip()}\n{fence}\n\n"
+
+
+def _formats(citations: Citations, prefix: str) -> str:
+    out = ""
+    for title, anchor, text, language in (
+        ("APA", "apa", citations.apa, "text"),
+        ("GB/T 7714-2015", "gbt7714", citations.gbt7714, "text"),
+        ("BibTeX", "bibtex", citations.bibtex, "bibtex"),
+        ("RIS", "ris", citations.ris, "text"),
+        ("CSL-JSON", "csl-json", citations.csl_json, "json"),
+    ):
+        out += _heading(3, title, f"{prefix}-{anchor}") + _code(text, language)
+    return out
+
+
 def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
     name = dataset.name[lang]
     out = _front_matter(ui["cite_title"], f"{name}: {ui['cite_intro']} “{name}”.")
@@ -166,12 +197,30 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
         f'<strong class="ds-name">“{escape_html(name)}”</strong> {escape_html(ui["cite_article"])}</p>\n\n'
     )
     out += f'<blockquote class="ds-reference"><p>{linkify(format_reference(dataset.article))}</p></blockquote>\n\n'
+    out += f'<p>{escape_html(ui["data_source_name"])}</p>\n\n' + _code(name, "text")
+    downloads = " · ".join(
+        f"[{escape_markdown('.' + kind)}]({citation_file(dataset, kind)})" for kind in CITATION_FILES
+    )
+    out += _heading(2, ui["source_article"], "article")
+    out += _formats(article_citations(dataset.article), "article")
+    out += _heading(2, ui["the_dataset"], "dataset")
+    out += _formats(dataset_citations(dataset), "dataset")
+    out += f"{escape_markdown(ui['downloads'])} {downloads}\n\n"
+    out += _heading(2, ui["qr_codes"], "qr")
+    figures = [("site", ui["qr_site"], dataset.site_url)]
+    if dataset.article.doi:
+        figures.append(("doi", ui["qr_doi"], f"https://doi.org/{dataset.article.doi}"))
+    for key, label, payload in figures:
+        if payload:
+            out += (f"![{escape_markdown(label)}]({QR_FILES[key]}){{ .ds-qr width=\"160\" height=\"160\" }}\n"
+                    f"{escape_markdown(label)}: <{payload}>\n\n")
     return out
 
 
 def _contact(dataset: Dataset, lang: str, ui: dict) -> str:
     contact = dataset.contact
-    out = _front_matter(ui["contact_title"], f"{dataset.name[lang]}: {contact.person[lang]}")
+    about = contact.intro[lang] if contact.intro else contact.person[lang]
+    out = _front_matter(ui["contact_title"], f"{dataset.name[lang]} · {ui['contact_title']}: {about}")
     out += _heading(1, ui["contact_title"])
     if contact.intro:
         out += _paragraphs(contact.intro[lang], "ds-intro")

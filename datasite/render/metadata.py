@@ -1,0 +1,115 @@
+"""Pure functions: the model -> machine-readable metadata (schema.org JSON-LD, Open Graph,
+Twitter cards, hreflang alternates) and the Citation File Format file."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from ..model import LANGUAGES, Dataset, Person
+from .citation import dataset_url
+from .text import attr
+
+OG_LOCALES = {"en": "en_US", "zh": "zh_CN"}
+
+
+def _person(person: Person) -> dict:
+    return {"@type": "Person", "name": f"{person.given} {person.family}",
+            "givenName": person.given, "familyName": person.family}
+
+
+def dataset_jsonld(dataset: Dataset, language: str, url: str | None) -> dict:
+    """schema.org Dataset, as Google Dataset Search reads it."""
+    article = dataset.article
+    citation = {
+        "@type": "ScholarlyArticle",
+        "name": article.title,
+        "author": [_person(p) for p in article.authors],
+        "datePublished": str(article.year),
+        "isPartOf": {"@type": "Periodical", "name": article.journal},
+    }
+    if article.doi:
+        citation["identifier"] = citation["sameAs"] = f"https://doi.org/{article.doi}"
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": dataset.name[language],
+        "alternateName": [dataset.name[other] for other in LANGUAGES if other != language],
+        "description": dataset.description[language],
+        "url": url or dataset_url(dataset),
+        "license": dataset.license.url,
+        "creator": [_person(p) for p in dataset.dataset_creators],
+        "citation": citation,
+        "inLanguage": list(LANGUAGES),
+        "isAccessibleForFree": True,
+        "distribution": [
+            {"@type": "DataDownload", "name": mirror.label[language], "contentUrl": mirror.url}
+            for mirror in dataset.mirrors
+        ],
+    }
+    if dataset.site_url:
+        data["identifier"] = dataset.site_url
+    if dataset.updated:
+        data["dateModified"] = dataset.updated.isoformat()
+    return data
+
+
+def head_tags(
+    dataset: Dataset,
+    language: str,
+    title: str,
+    description: str,
+    canonical: str | None,
+    alternates: dict[str, str],
+) -> str:
+    """<head> additions for one page. `alternates`: language -> absolute URL of this page."""
+    tags = [
+        ("property", "og:type", "website"),
+        ("property", "og:site_name", dataset.name[language]),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+        ("property", "og:locale", OG_LOCALES[language]),
+        *[("property", "og:locale:alternate", OG_LOCALES[other]) for other in LANGUAGES if other != language],
+        ("name", "twitter:card", "summary"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", description),
+    ]
+    if canonical:
+        tags.append(("property", "og:url", canonical))
+    out = [f'<meta {kind}="{attr(key)}" content="{attr(value)}">' for kind, key, value in tags]
+    if alternates.get(LANGUAGES[0], "").startswith("http"):
+        out.append(f'<link rel="alternate" hreflang="x-default" href="{attr(alternates[LANGUAGES[0]])}">')
+    payload = json.dumps(dataset_jsonld(dataset, language, canonical), ensure_ascii=False, separators=(",", ":"))
+    out.append('<script type="application/ld+json">' + payload.replace("<", "\\u003c") + "</script>")
+    return "\n".join(out)
+
+
+def citation_cff(dataset: Dataset) -> str:
+    """CITATION.cff (Citation File Format 1.2.0), with the article as the preferred citation."""
+    article = dataset.article
+
+    def authors(people: list[Person]) -> list[dict]:
+        return [{"family-names": p.family, "given-names": p.given} for p in people]
+
+    preferred = {"type": "article", "title": article.title, "authors": authors(article.authors),
+                 "journal": article.journal, "year": article.year}
+    for key, value in (("volume", article.volume), ("issue", article.issue), ("doi", article.doi),
+                       ("url", article.url)):
+        if value:
+            preferred[key] = value
+    content = {
+        "cff-version": "1.2.0",
+        "message": (f'If you use this dataset, name the data source as "{dataset.name["en"]}" '
+                    "and cite the article below."),
+        "type": "dataset",
+        "title": dataset.name["en"],
+        "authors": authors(dataset.dataset_creators),
+        "license": dataset.license.spdx,
+        "url": dataset_url(dataset),
+        "preferred-citation": preferred,
+    }
+    if dataset.updated:
+        content["date-released"] = dataset.updated.isoformat()
+    header = "# Generated from dataset.yml by `datasite export`; do not edit.\n"
+    return header + yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=100)

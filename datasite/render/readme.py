@@ -1,0 +1,82 @@
+"""Pure function: the model -> the dataset's bilingual README (GitHub Markdown).
+
+The same content as the site: terms, mirrors with their codes, how to cite, contact; one half
+per language, as the dataset's original README had it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Dataset
+from .citation import article_citations, dataset_citations
+
+_SPECIAL = re.compile(r"([\\`*\[\]<>])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+WORDS = {
+    "en": {"website": "Website", "code": "extraction code", "cite": "How to cite", "dataset": "The dataset itself",
+           "contact": "Contact Information", "email": "Email", "wechat": "WeChat ID", "other": "中文"},
+    "zh": {"website": "网站", "code": "提取码", "cite": "引用方式", "dataset": "数据集本身",
+           "contact": "联系方式", "email": "电子邮箱", "wechat": "微信号", "other": "English"},
+}
+SEPARATOR = {"en": ": ", "zh": "："}
+
+
+def escape(text: str) -> str:
+    """Markdown-escape text so that GitHub shows it exactly as written (URLs stay clickable)."""
+    return _SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+def _body(text: str) -> str:
+    return "\n\n".join(escape(line) for line in text.splitlines() if line.strip())
+
+
+def _half(dataset: Dataset, language: str) -> str:
+    words, sep = WORDS[language], SEPARATOR[language]
+    other = "zh" if language == "en" else "en"
+    out = [f"# {escape(dataset.title[language])}", ""]
+    links = []
+    if dataset.site_url:
+        links.append(f"{words['website']}{sep}{dataset.site_url}")
+    links.append(f"[{words['other']}](#{_anchor(dataset.title[other])})")
+    out += [" · ".join(links), ""]
+
+    first, *rest = dataset.clauses
+    out += [f"### {escape(first.title[language])}", "", _body(first.body[language]), ""]
+    for region in dataset.regions:
+        out += [f"### {escape(region.title[language])}", ""]
+        for mirror in dataset.mirrors_in(region):
+            line = f"- {escape(mirror.label[language])}{sep}{mirror.url}"
+            if mirror.code:
+                line += f" ({words['code']}{sep}`{mirror.code}`)"
+            out.append(line)
+        out.append("")
+    for clause in rest:
+        out += [f"### {escape(clause.title[language])}", "", _body(clause.body[language]), ""]
+
+    article, data = article_citations(dataset.article), dataset_citations(dataset)
+    out += [f"### {words['cite']}", "", f"- APA{sep}{escape(article.apa)}",
+            f"- GB/T 7714-2015{sep}{escape(article.gbt7714)}",
+            f"- {words['dataset']}{sep}{escape(data.gbt7714)}", ""]
+
+    contact = dataset.contact
+    out += [f"### {words['contact']}", ""]
+    if contact.intro:
+        out += [_body(contact.intro[language]), ""]
+    if contact.email:
+        out.append(f"- {words['email']}{sep}{contact.email}")
+    if contact.wechat:
+        out.append(f"- {words['wechat']}{sep}`{contact.wechat}`")
+    if contact.url:
+        out.append(f"- {contact.url}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _anchor(title: str) -> str:
+    # GitHub's heading anchors: lowercase, punctuation dropped, spaces to hyphens.
+    return re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
+
+
+def render_readme(dataset: Dataset) -> str:
+    header = "<!-- Generated from dataset.yml by `datasite export readme`; do not edit by hand. -->\n\n"
+    return header + "\n".join(_half(dataset, language) for language in ("en", "zh"))

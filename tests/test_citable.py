@@ -1,0 +1,195 @@
+"""Citable and findable: citation formats, CITATION.cff, the dataset README, page metadata."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import bibtexparser
+import pytest
+import rispy
+import yaml
+
+from conftest import FIXTURES, ROOT, datasite, mkdocs_build, page, text_of
+
+SITE_URL = "https://lvdongzhen.github.io/Wenzhou-Randomized-Battery-Data/"
+DOI = "10.1016/j.xcrp.2024.102164"
+TITLE = "Battery cumulative lifetime prognostics to bridge laboratory and real-life scenarios"
+PREFIX = {"en": "", "zh": "zh/"}
+
+EXPECTED = {
+    "article-apa": f"Lyu, D., et al. (2024). {TITLE}. Cell Reports Physical Science. https://doi.org/{DOI}",
+    "article-gbt7714": f"LYU D, et al. {TITLE}[J]. Cell Reports Physical Science, 2024. DOI:{DOI}.",
+    "dataset-apa": f"Lyu, D. (2024). Wenzhou Randomized Battery Data [Dataset]. {SITE_URL}",
+    "dataset-gbt7714": f"LYU D. Wenzhou Randomized Battery Data[DS/OL]. (2024)[2026-11-25]. {SITE_URL}.",
+}
+
+
+def code_after(html, anchor: str) -> str:
+    return html.select_one(f'[id="{anchor}"]').find_next("code").get_text()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_cite_page_formats(site, language):
+    html = page(site, f"{PREFIX[language]}cite")
+    for anchor, expected in EXPECTED.items():
+        assert code_after(html, anchor).strip() == expected
+    bib = bibtexparser.parse_string(code_after(html, "article-bibtex"))
+    assert not bib.failed_blocks
+    entry = bib.entries[0]
+    assert entry.entry_type == "article"
+    assert entry["doi"] == DOI and entry["year"] == "2024" and entry["journal"] == "Cell Reports Physical Science"
+    assert entry["author"] == "Lyu, Dongzhen and others" and entry["title"].strip("{}") == TITLE
+    (ris,) = rispy.loads(code_after(html, "article-ris"))
+    assert ris["type_of_reference"] == "JOUR" and ris["doi"] == DOI and ris["title"] == TITLE
+    assert ris["authors"] == ["Lyu, Dongzhen"] and ris["year"] == "2024"
+    (csl,) = json.loads(code_after(html, "article-csl-json"))
+    assert csl["type"] == "article-journal" and csl["DOI"] == DOI and csl["issued"]["date-parts"] == [[2024]]
+    name = "Wenzhou Randomized Battery Data" if language == "en" else "WZU随机电池退化数据"
+    assert f"“{name}”" in text_of(html.select_one(".ds-attribution"))
+    assert html.select("pre code")  # copy buttons are added by the theme to every code block
+
+
+def test_downloadable_bib_and_ris_round_trip(site):
+    bib = bibtexparser.parse_file(str(site / "citation" / "wenzhou-randomized-battery-data.bib"))
+    assert not bib.failed_blocks
+    assert [e.entry_type for e in bib.entries] == ["article", "misc"]
+    assert bib.entries[1]["url"] == SITE_URL
+    entries = rispy.load(site / "citation" / "wenzhou-randomized-battery-data.ris")
+    assert [e["type_of_reference"] for e in entries] == ["JOUR", "DATA"]
+    assert entries[1]["urls"] == [SITE_URL]
+    for language in ("en", "zh"):
+        links = {a["href"] for a in page(site, f"{PREFIX[language]}cite").select("article a[href]")}
+        depth = "../" * (1 + (language == "zh"))
+        assert f"{depth}citation/wenzhou-randomized-battery-data.bib" in links
+
+
+def test_citation_cff_is_valid_and_prefers_the_article():
+    cffconvert = shutil.which("cffconvert")
+    assert cffconvert, "cffconvert is installed by tests/setup.sh"
+    result = subprocess.run([cffconvert, "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["preferred-citation"]["doi"] == DOI and cff["preferred-citation"]["type"] == "article"
+    assert cff["license"] == "CC-BY-ND-4.0"
+
+
+def test_cff_validation_can_fail(tmp_path):
+    broken = tmp_path / "CITATION.cff"
+    broken.write_text((ROOT / "CITATION.cff").read_text(encoding="utf-8").replace("cff-version: 1.2.0", "cff-version: 1.2.0\nauthors: oops"))
+    result = subprocess.run([shutil.which("cffconvert"), "--validate", "-i", str(broken)], capture_output=True, text=True)
+    assert result.returncode != 0
+
+
+def test_committed_generated_files_are_fresh():
+    result = datasite(ROOT, "export", "--check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_export_check_fails_after_an_edit_and_passes_after_regeneration(project):
+    for name in ("README.dataset.md", "CITATION.cff"):
+        shutil.copy2(ROOT / name, project / name)
+    assert datasite(project, "export", "--check").returncode == 0
+    data = project / "dataset.yml"
+    data.write_text(data.read_text(encoding="utf-8").replace("code: nj5b", "code: nj6b"), encoding="utf-8")
+    stale = datasite(project, "export", "--check")
+    assert stale.returncode == 1 and "README.dataset.md: stale" in stale.stderr
+    assert "CITATION.cff" not in stale.stderr  # untouched by a mirror's code
+    assert datasite(project, "export").returncode == 0
+    assert datasite(project, "export", "--check").returncode == 0
+    assert "nj6b" in (project / "README.dataset.md").read_text(encoding="utf-8")
+
+
+def test_readme_reproduces_every_url_code_clause_and_contact_of_the_seed():
+    readme = (ROOT / "README.dataset.md").read_text(encoding="utf-8")
+    unescaped = re.sub(r"\\([\\`*_\[\]<>])", r"\1", readme)
+    seed = (FIXTURES / "seed_README.md").read_text(encoding="utf-8")
+    for url in set(re.findall(r"https?://[^\s<>()（）]+", seed)):
+        assert url in readme, url
+    for code in ("WZRD", "nj5b", "3mde", "LyuDongzhen", "lvdongzhen@hrbeu.edu.cn"):
+        assert code in readme
+    for line in seed.splitlines():
+        line = re.sub(r"\s*<br>\s*$", "", line).strip()
+        if len(line) > 60 and not line.startswith(("#", "***")) and "http" not in line[:40]:
+            assert line in unescaped, line[:70]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("url_path", ["", "download", "license", "cite", "contact"])
+def test_page_metadata(site, language, url_path):
+    html = page(site, f"{PREFIX[language]}{url_path}")
+    here = f"{SITE_URL}{PREFIX[language]}{url_path + '/' if url_path else ''}"
+    assert html.select_one('link[rel="canonical"]')["href"] == here
+    alternates = {link["hreflang"]: link["href"] for link in html.select('link[rel="alternate"][hreflang]')}
+    assert alternates == {
+        "en": f"{SITE_URL}{url_path + '/' if url_path else ''}",
+        "zh": f"{SITE_URL}zh/{url_path + '/' if url_path else ''}",
+        "x-default": f"{SITE_URL}{url_path + '/' if url_path else ''}",
+    }
+    description = html.select_one('meta[name="description"]')["content"]
+    assert len(description) >= 20
+    assert html.select_one('meta[property="og:url"]')["content"] == here
+    assert html.select_one('meta[property="og:locale"]')["content"] == {"en": "en_US", "zh": "zh_CN"}[language]
+    assert html.select_one('meta[name="twitter:card"]')
+    (ld,) = [json.loads(s.string) for s in html.select('script[type="application/ld+json"]')]
+    for key in ("name", "alternateName", "description", "url", "license", "creator", "citation", "identifier",
+                "inLanguage", "isAccessibleForFree", "distribution"):
+        assert key in ld, key
+    assert ld["@type"] == "Dataset" and 50 <= len(ld["description"]) <= 5000
+    assert len(ld["distribution"]) == 11 and all(d["@type"] == "DataDownload" for d in ld["distribution"])
+    assert ld["citation"]["identifier"] == f"https://doi.org/{DOI}"
+
+
+def test_meta_descriptions_differ_per_page_and_language(site):
+    seen = {page(site, f"{PREFIX[l]}{p}").select_one('meta[name="description"]')["content"]
+            for l in ("en", "zh") for p in ("", "download", "license", "cite", "contact")}
+    assert len(seen) == 10
+
+
+def test_sitemap_lists_both_languages(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    for path in ("", "download/", "license/", "cite/", "contact/"):
+        assert f"<loc>{SITE_URL}{path}</loc>" in sitemap and f"<loc>{SITE_URL}zh/{path}</loc>" in sitemap
+
+
+# The contract with printed papers: these URLs and anchors never change.
+PERMANENT = {
+    "": [], "cite": ["article", "dataset", "qr"], "contact": [],
+    "download": ["international", "china", "github", "researchgate", "onedrive", "google-drive", "onedrive-backup",
+                 "x-mol", "quark", "baidu", "baidu-backup", "china-mobile", "torrent"],
+    "license": ["accessibility-and-attribution", "attribution-noderivatives", "commercial-use",
+                "cooperation-invitation", "application-case", "competing-interests", "license-agreement",
+                "disclaimer", "revision-clause"],
+}
+
+
+def test_permanent_urls_and_anchors(site):
+    for language in ("en", "zh"):
+        for url_path, anchors in PERMANENT.items():
+            html = page(site, f"{PREFIX[language]}{url_path}")
+            ids = {tag["id"] for tag in html.select("[id]")}
+            assert set(anchors) <= ids, (language, url_path, set(anchors) - ids)
+
+
+def test_renamed_page_keeps_its_old_url_through_a_redirect(project):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      redirect_maps: {}", "      redirect_maps:\n        mirrors.md: download.md"), encoding="utf-8")
+    result = mkdocs_build(project, "--strict", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    redirect = (project / "out" / "mirrors" / "index.html").read_text(encoding="utf-8")
+    assert "../download/" in redirect
+    redirect = (project / "out" / "zh" / "mirrors" / "index.html").read_text(encoding="utf-8")
+    assert "../download/" in redirect  # from /zh/mirrors/ to /zh/download/
+
+
+def test_qr_codes_carry_the_site_and_doi(site):
+    from datasite.render.qr import qr_svg
+
+    assert (site / "assets" / "qr" / "site.svg").read_text(encoding="utf-8") == qr_svg(SITE_URL, SITE_URL)
+    doi_url = f"https://doi.org/{DOI}"
+    assert (site / "assets" / "qr" / "doi.svg").read_text(encoding="utf-8") == qr_svg(doi_url, doi_url)
+    images = page(site, "zh/cite").select("img.ds-qr")
+    assert [img["src"] for img in images] == ["../../assets/qr/site.svg", "../../assets/qr/doi.svg"]
