@@ -135,6 +135,27 @@ def cmd_export(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_bundle(args) -> int:
+    from .bundle import BundleError, build_bundle
+
+    try:
+        loaded = load_dataset(args.data)
+    except DatasetError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    config = args.config or args.data.resolve().parent / "mkdocs.offline.yml"
+    if not config.exists():
+        print(f"datasite bundle: {config} not found", file=sys.stderr)
+        return 2
+    try:
+        target = build_bundle(loaded.dataset, config.resolve(), args.out.resolve())
+    except BundleError as exc:
+        print(f"datasite bundle: {exc}", file=sys.stderr)
+        return 1
+    print(display_name(target))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="datasite", description="Bilingual dataset sites from one dataset.yml.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -168,6 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--data", default="dataset.yml", type=Path, help="the dataset file (default: dataset.yml)")
     export.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is stale")
     export.set_defaults(func=cmd_export)
+
+    bundle = sub.add_parser("bundle", help="build the offline site and pack it as dist/<id>-site-<date>.zip")
+    bundle.add_argument("--data", default="dataset.yml", type=Path, help="the dataset file (default: dataset.yml)")
+    bundle.add_argument("--config", type=Path, help="the offline MkDocs config (default: mkdocs.offline.yml)")
+    bundle.add_argument("--out", type=Path, default=Path("dist"), help="folder of the zip (default: dist)")
+    bundle.set_defaults(func=cmd_bundle)
     return parser
 
 

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -93,6 +94,10 @@ def prepare(config: MkDocsConfig, previous: BuildState | None = None) -> BuildSt
         raise PluginError(f"datasite: the theme language '{language}' is not one of {', '.join(LANGUAGES)}")
     localize_redirects(config, language)
     dataset = loaded.dataset
+    if dataset.updated and not os.environ.get("SOURCE_DATE_EPOCH"):
+        # Reproducible builds: dates in the output (sitemap) come from the data, not the clock.
+        midnight = datetime.combine(dataset.updated, datetime.min.time(), tzinfo=timezone.utc)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
     if not config.site_url and dataset.site_url:
         config.site_url = dataset.site_url  # `mkdocs serve` sets its own, which is kept
     config.site_name = dataset.name[language]

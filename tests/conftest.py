@@ -23,6 +23,7 @@ PROJECT_FILES = ("mkdocs.yml", "dataset.yml", "dataset.lock.json", "hooks", "ove
 def build_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env["NO_MKDOCS_2_WARNING"] = "1"
+    env["DISABLE_MKDOCS_2_WARNING"] = "true"
     env.update(extra)
     return env
 
@@ -81,6 +82,35 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by Playwright (never a browser downloaded by Playwright)."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: run tests/setup.sh")
+        pytest.skip("chromium is not installed (tests/setup.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep test output readable
         pass
@@ -102,3 +132,10 @@ def serve():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+def pytest_collection_modifyitems(items):
+    # `pytest -m "not browser"` runs everything that needs no chromium (the Pages workflow does).
+    for item in items:
+        if {"browser", "tab"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

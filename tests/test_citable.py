@@ -176,7 +176,7 @@ def test_permanent_urls_and_anchors(site):
 def test_renamed_page_keeps_its_old_url_through_a_redirect(project):
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
-        "      redirect_maps: {}", "      redirect_maps:\n        mirrors.md: download.md"), encoding="utf-8")
+        "    redirect_maps: {}", "    redirect_maps:\n      mirrors.md: download.md"), encoding="utf-8")
     result = mkdocs_build(project, "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     redirect = (project / "out" / "mirrors" / "index.html").read_text(encoding="utf-8")

@@ -83,6 +83,7 @@ def test_example_dataset_builds_with_the_same_code(tmp_path):
     shutil.copytree(ROOT / "examples" / "tiny-dataset", example)
     for shared in ("hooks", "overrides"):
         shutil.copytree(ROOT / shared, tmp_path / shared)
+    shutil.copy2(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")  # the example inherits its settings
     assert datasite(example, "check", "--strict").returncode == 0
     result = mkdocs_build(example, "--strict", "--site-dir", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr

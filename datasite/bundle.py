@@ -1,0 +1,69 @@
+"""The offline bundle: the site built for file:// and packed into a deterministic zip.
+
+Same sources, same bytes: entries are sorted, timestamps come from SOURCE_DATE_EPOCH or the
+dataset's `updated` date (never the clock), permissions are fixed. The zip is written beside its
+final name and renamed, so an interrupted run leaves no half-written bundle.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .model import Dataset
+
+
+class BundleError(Exception):
+    pass
+
+
+def bundle_name(dataset: Dataset) -> str:
+    version = (dataset.updated or datetime.now(timezone.utc).date()).isoformat()
+    return f"{dataset.id}-site-{version}"
+
+
+def _timestamp(dataset: Dataset) -> tuple[int, int, int, int, int, int]:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    elif dataset.updated:
+        moment = datetime.combine(dataset.updated, datetime.min.time(), tzinfo=timezone.utc)
+    else:
+        moment = datetime(1980, 1, 1, tzinfo=timezone.utc)
+    moment = max(moment, datetime(1980, 1, 1, tzinfo=timezone.utc))  # the zip format starts in 1980
+    return moment.timetuple()[:6]
+
+
+def write_zip(source: Path, target: Path, root: str, stamp: tuple) -> None:
+    partial = target.with_name(f".{target.name}.partial")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with zipfile.ZipFile(partial, "w") as archive:
+            for path in sorted(p for p in source.rglob("*") if p.is_file()):
+                info = zipfile.ZipInfo(f"{root}/{path.relative_to(source).as_posix()}", date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # unix, whatever machine builds it
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes(), compresslevel=9)
+        os.replace(partial, target)
+    finally:
+        if partial.exists():
+            partial.unlink()
+
+
+def build_bundle(dataset: Dataset, config_file: Path, out_dir: Path) -> Path:
+    name = bundle_name(dataset)
+    with tempfile.TemporaryDirectory(prefix="datasite-bundle-") as tmp:
+        site = Path(tmp) / name
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site)]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=config_file.parent)
+        if result.returncode != 0:
+            raise BundleError(f"the offline build failed:\n{result.stdout}{result.stderr}".rstrip())
+        target = out_dir / f"{name}.zip"
+        write_zip(site, target, name, _timestamp(dataset))
+    return target
