@@ -73,7 +73,7 @@ def cmd_confirm(args) -> int:
 def cmd_links(args) -> int:
     from .links import check_links, default_cache_path
     from .links.cache import VerdictCache
-    from .links.check import CheckOptions
+    from .links.verdict import CheckOptions
     from .links.collect import collect_links, links_from_file
     from .links.report import as_json, as_markdown, as_text, report_entries
     from .links.rules import merged_markers

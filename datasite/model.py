@@ -93,6 +93,14 @@ class Article(Strict):
 class Region(Strict):
     id: Slug
     title: Localized
+    # Shown first on the site in these languages, and (decided in the reader's browser, with no
+    # network) to readers whose time zone is one of these IANA names.
+    first_for_languages: list[Annotated[StrictStr, Field(pattern="^(" + "|".join(LANGUAGES) + ")$")]] = Field(
+        default_factory=list
+    )
+    first_for_time_zones: list[Annotated[StrictStr, Field(pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)+$")]] = Field(
+        default_factory=list
+    )
 
 
 class Mirror(Strict):
@@ -152,6 +160,10 @@ class Dataset(Strict):
     @property
     def dataset_creators(self) -> list[Person]:
         return self.creators or self.article.authors
+
+    def regions_for(self, language: str) -> list[Region]:
+        """Regions in the order a reader of `language` sees them (preferred ones first)."""
+        return sorted(self.regions, key=lambda region: language not in region.first_for_languages)
 
     def mirrors_in(self, region: Region) -> list[Mirror]:
         return [m for m in self.mirrors if m.region == region.id]

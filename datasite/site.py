@@ -12,10 +12,12 @@ import logging
 import os
 import re
 from dataclasses import dataclass
+from html import escape, unescape
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin
 
+import minify_html
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
@@ -24,7 +26,7 @@ from mkdocs.structure.pages import Page
 
 from .links import check_links, default_cache_path, network_unavailable
 from .links.cache import VerdictCache
-from .links.check import CheckOptions, Verdict
+from .links.verdict import CheckOptions, Verdict
 from .links.collect import Link, collect_links
 from .links.report import as_json, report_entries
 from .links.rules import merged_markers
@@ -35,6 +37,7 @@ from .render.citation import bib_file, ris_file
 from .render.pages import QR_FILES, citation_file, render_pages
 from .render.metadata import head_tags
 from .render.qr import qr_svg
+from .render.text import mark_chinese
 from .sync import GENERATED_PAGES, atomic_write, check_sync, lock_path_for, scan_pages
 
 log = get_plugin_logger("datasite")
@@ -75,21 +78,26 @@ def prepare(config: MkDocsConfig, previous: BuildState | None = None) -> BuildSt
     languages reuse (mkdocs-static-i18n runs one build per language, first language first).
     """
     path = data_path(config)
-    try:
-        loaded = load_dataset(path)
-    except DatasetError as exc:
-        raise _fail(exc.problems) from None
-    report = check_sync(loaded, Path(config.docs_dir), lock_path_for(path))
-    if report.errors:
-        raise _fail(report.errors)
-    if report.warnings:
-        if in_ci():
-            raise _fail(report.warnings)
-        for warning in report.warnings:
-            log.warning(str(warning))
+    language = config.theme.get("language") or LANGUAGES[0]
+    # The other languages' builds follow the first one at once: its checks and pages still hold.
+    reuse = previous is not None and language != LANGUAGES[0] and previous.loaded.path == path
+    if reuse:
+        loaded = previous.loaded
+    else:
+        try:
+            loaded = load_dataset(path)
+        except DatasetError as exc:
+            raise _fail(exc.problems) from None
+        report = check_sync(loaded, Path(config.docs_dir), lock_path_for(path))
+        if report.errors:
+            raise _fail(report.errors)
+        if report.warnings:
+            if in_ci():
+                raise _fail(report.warnings)
+            for warning in report.warnings:
+                log.warning(str(warning))
 
     install_link_locations(config)
-    language = config.theme.get("language") or LANGUAGES[0]
     if language not in LANGUAGES:
         raise PluginError(f"datasite: the theme language '{language}' is not one of {', '.join(LANGUAGES)}")
     localize_redirects(config, language)
@@ -100,16 +108,15 @@ def prepare(config: MkDocsConfig, previous: BuildState | None = None) -> BuildSt
         os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
     if not config.site_url and dataset.site_url:
         config.site_url = dataset.site_url  # `mkdocs serve` sets its own, which is kept
-    config.site_name = dataset.name[language]
-    config.site_description = dataset.description[language]
+    config.site_name = escape(dataset.name[language])  # the theme prints it unescaped
+    config.site_description = escape(dataset.description[language])
     if not config.nav:
         pages, _ = scan_pages(Path(config.docs_dir))
         config.nav = [f"{name}.md" for name in GENERATED_PAGES] + [f"{page.name}.md" for page in pages]
+    if reuse:
+        return BuildState(loaded, language, previous.sources, previous.links, previous.verdicts)
     links = collect_links(loaded, Path(config.docs_dir))
-    if previous is not None and language != LANGUAGES[0] and previous.loaded.path == loaded.path:
-        verdicts = previous.verdicts
-    else:
-        verdicts = link_verdicts(config, loaded, links)
+    verdicts = link_verdicts(config, loaded, links)
     sources = {
         f"{name}.{lang}.md": markdown
         for lang in LANGUAGES
@@ -232,6 +239,16 @@ def language_links(page: Page, config: MkDocsConfig) -> list[dict]:
     return links
 
 
+def minify_page(output: str) -> str:
+    """Smaller pages for slow connections (minify-html: fast, and aware of <pre> and scripts)."""
+    return minify_html.minify(output, keep_closing_tags=True, keep_html_and_head_opening_tags=True)
+
+
+def page_content(html: str, state: BuildState) -> str:
+    """Chinese text inside pages of another language is marked as Chinese."""
+    return html if state.language == "zh" else mark_chinese(html)
+
+
 def page_context(context: dict, page: Page, config: MkDocsConfig, state: BuildState) -> dict:
     """Language links and <head> metadata of one page."""
     links = language_links(page, config)
@@ -246,9 +263,11 @@ def page_context(context: dict, page: Page, config: MkDocsConfig, state: BuildSt
         dict(link, link=absolute.get(link["lang"], link["link"])) for link in links
     ]
     dataset = state.loaded.dataset
-    title = page.meta.get("title") or page.title or dataset.name[state.language]
-    description = page.meta.get("description") or dataset.description[state.language]
-    context["datasite_head"] = head_tags(dataset, state.language, str(title), description,
+    # Generated pages keep their meta values HTML-escaped (see render/pages.py); hand-written ones
+    # are the author's own front matter.
+    title = unescape(str(page.meta.get("title") or page.title or dataset.name[state.language]))
+    description = unescape(str(page.meta.get("description") or dataset.description[state.language]))
+    context["datasite_head"] = head_tags(dataset, state.language, title, description,
                                          page.canonical_url, absolute)
     return context
 

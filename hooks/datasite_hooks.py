@@ -30,10 +30,20 @@ def _fill_generated_files(files, config):
 on_files = CombinedEvent(_add_generated_files, _fill_generated_files)
 
 
+def on_page_content(html, page, config, files):
+    return site.page_content(html, _state)
+
+
 # After mkdocs-static-i18n (priority 50) has set its own, site-wide, language links.
 @event_priority(-110)
 def on_page_context(context, page, config, nav):
     return site.page_context(context, page, config, _state)
+
+
+# Last, once every plugin has written its part of the page.
+@event_priority(-200)
+def on_post_page(output, page, config):
+    return site.minify_page(output)
 
 
 def on_post_build(config):

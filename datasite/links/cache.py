@@ -8,7 +8,7 @@ from calendar import timegm
 from pathlib import Path
 
 from ..sync import atomic_write
-from .check import Verdict
+from .verdict import Verdict
 
 CACHE_VERSION = 1
 

@@ -15,15 +15,14 @@ import socket
 import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
 
 import certifi
 import httpx
 from email_validator import EmailNotValidError, validate_email
 
-from .rules import DEFAULT_DEAD_SHARE_MARKERS, markers_for
+from .rules import markers_for
+from .verdict import CheckOptions, Verdict, now_iso
 
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -37,46 +36,6 @@ HEADERS = {
 _DOI_PATH = re.compile(r"^/10\.\d{4,9}/\S+$")
 DOI_HOSTS = ("doi.org", "dx.doi.org")
 HEAD_REJECTED = {400, 403, 405, 501}  # answers of hosts that refuse HEAD but serve GET
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass
-class Verdict:
-    url: str
-    ok: bool | None  # None: unknown (not checked, or the network was unavailable)
-    status: int | None
-    final_url: str | None
-    reason: str
-    checked_at: str | None
-    marker: str | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Verdict":
-        return cls(**{name: data.get(name) for name in cls.__dataclass_fields__})
-
-    @property
-    def state(self) -> str:
-        return {True: "reachable", False: "dead", None: "unknown"}[self.ok]
-
-
-@dataclass
-class CheckOptions:
-    timeout: float = 15.0
-    retries: int = 2
-    backoff: float = 0.5
-    max_redirects: int = 10
-    per_host: int = 10  # as lychee's default host concurrency
-    concurrency: int = 128  # as lychee
-    max_retry_after: float = 60.0
-    max_body: int = 1_000_000
-    resolve_dois: bool = False
-    markers: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_DEAD_SHARE_MARKERS))
 
 
 class _Unreachable(Exception):

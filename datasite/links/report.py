@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .check import Verdict
+from .verdict import Verdict
 from .collect import Link
 
 

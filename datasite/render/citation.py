@@ -86,6 +86,13 @@ def _style(name: str) -> CitationStylesStyle:
 
 
 def format_csl(item: dict, style: str) -> str:
+    return _format_csl(json.dumps(item, sort_keys=True), style)
+
+
+@functools.lru_cache(maxsize=64)
+def _format_csl(item_json: str, style: str) -> str:
+    # Formatting is slow (~10 ms) and a build asks for the same citations once per language.
+    item = json.loads(item_json)
     bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
     bibliography.register(Citation([CitationItem(item["id"])]))
     text = str(bibliography.bibliography()[0])

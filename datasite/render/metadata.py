@@ -71,9 +71,7 @@ def head_tags(
         ("property", "og:description", description),
         ("property", "og:locale", OG_LOCALES[language]),
         *[("property", "og:locale:alternate", OG_LOCALES[other]) for other in LANGUAGES if other != language],
-        ("name", "twitter:card", "summary"),
-        ("name", "twitter:title", title),
-        ("name", "twitter:description", description),
+        ("name", "twitter:card", "summary"),  # title and description: Twitter reads og:*
     ]
     if canonical:
         tags.append(("property", "og:url", canonical))

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Mapping
 
-from ..links.check import Verdict
+from ..links.verdict import Verdict
 from ..model import Article, Clause, Dataset, Mirror
 from ..sync import GENERATED_PAGES
 from ..ui import UI
@@ -37,17 +37,18 @@ def render_pages(dataset: Dataset, language: str, verdicts: Mapping[str, Verdict
 
 
 def _front_matter(title: str, description: str) -> str:
-    # JSON strings are valid YAML scalars, so any title or description is safely quoted.
+    # The theme prints page.meta values into <title> and attributes without escaping them, so
+    # they are stored HTML-escaped; JSON strings are valid YAML scalars, so quoting is safe too.
     return (
         "---\n"
-        f"title: {json.dumps(title, ensure_ascii=False)}\n"
-        f"description: {json.dumps(description, ensure_ascii=False)}\n"
+        f"title: {json.dumps(attr(title), ensure_ascii=False)}\n"
+        f"description: {json.dumps(attr(description), ensure_ascii=False)}\n"
         "---\n\n"
     )
 
 
-def _heading(level: int, text: str, anchor: str | None = None) -> str:
-    suffix = f" {{#{anchor}}}" if anchor else ""
+def _heading(level: int, text: str, anchor: str | None = None, attributes: str = "") -> str:
+    suffix = f" {{#{anchor}{attributes}}}" if anchor else ""
     return f"{'#' * level} {escape_markdown(text)}{suffix}\n\n"
 
 
@@ -81,8 +82,10 @@ def _download(dataset: Dataset, lang: str, ui: dict) -> str:
     out = _front_matter(ui["download_title"], f"{dataset.name[lang]}: {ui['download_intro']}")
     out += _heading(1, ui["download_title"])
     out += f'<p class="ds-intro">{escape_html(ui["download_intro"])}</p>\n\n'
-    for region in dataset.regions:
-        out += _heading(2, region.title[lang], region.id)
+    for region in dataset.regions_for(lang):
+        zones = " ".join(region.first_for_time_zones)
+        attributes = f' data-ds-region="{region.id}"' + (f' data-ds-first-tz="{zones}"' if zones else "")
+        out += _heading(2, region.title[lang], region.id, attributes)
         for mirror in dataset.mirrors_in(region):
             out += _heading(3, mirror.label[lang], mirror.id)
             out += _mirror_block(mirror, lang, ui)
@@ -90,9 +93,10 @@ def _download(dataset: Dataset, lang: str, ui: dict) -> str:
 
 
 def _copy_button(value: str, label: str, ui: dict) -> str:
-    # Material's ClipboardJS picks up [data-clipboard-text] and announces "Copied".
+    # Material's ClipboardJS copies [data-clipboard-text]; datasite.js announces it to screen readers.
     return (
-        f'<button type="button" class="ds-copy md-button" data-clipboard-text="{attr(value)}" '
+        f'<button type="button" class="ds-copy md-button" data-search-exclude data-clipboard-text="{attr(value)}" '
+        f'data-ds-copied="{attr(ui["copied"])}: {attr(value)}" data-ds-done="{attr(ui["copied"])}" '
         f'aria-label="{attr(label)} {attr(value)}">{escape_html(ui["copy"])}</button>'
     )
 
@@ -103,7 +107,7 @@ def _mirror_status(verdict: Verdict | None, ui: dict) -> str:
     checked = f' · {escape_html(ui["last_checked"])} <time datetime="{attr(when)}">{escape_html(when)}</time>' \
         if when else f' · {escape_html(ui["never_checked"])}'
     return (
-        f'<p class="ds-status ds-status--{state}">{escape_html(ui["status"])} '
+        f'<p class="ds-status ds-status--{state}" data-search-exclude>{escape_html(ui["status"])} '
         f'<strong>{escape_html(ui["state_" + state])}</strong>{checked}</p>'
     )
 
@@ -113,7 +117,12 @@ def _mirror_block(mirror: Mirror, lang: str, ui: dict) -> str:
     verdict = ui["verdicts"].get(mirror.url)
     state = verdict.state if verdict else "unknown"
     out = f'<div class="ds-mirror ds-mirror--{state}" data-mirror="{attr(mirror.id)}" data-state="{state}">'
-    out += f'<p class="ds-mirror__link"><a href="{attr(mirror.url)}" rel="noopener">{escape_html(mirror.url)}</a></p>'
+    # The link says where it leads, also out of context ("Baidu Drive — extraction code WZRD").
+    text = (ui["link_with_code"] if mirror.code else ui["open_mirror"]).format(label=label, code=mirror.code)
+    out += (
+        f'<p class="ds-mirror__link"><a href="{attr(mirror.url)}" rel="noopener">{escape_html(text)}</a></p>'
+        f'<p class="ds-url" data-search-exclude>{escape_html(mirror.url)}</p>'
+    )
     if mirror.code:
         out += (
             f'<p class="ds-code"><span class="ds-code__label">{escape_html(ui["code"])}</span> '
@@ -177,14 +186,16 @@ def _code(text: str, language: str) -> str:
 
 def _formats(citations: Citations, prefix: str) -> str:
     out = ""
-    for title, anchor, text, language in (
-        ("APA", "apa", citations.apa, "text"),
-        ("GB/T 7714-2015", "gbt7714", citations.gbt7714, "text"),
-        ("BibTeX", "bibtex", citations.bibtex, "bibtex"),
-        ("RIS", "ris", citations.ris, "text"),
-        ("CSL-JSON", "csl-json", citations.csl_json, "json"),
+    for title, anchor, text, language, searchable in (
+        ("APA", "apa", citations.apa, "text", True),
+        ("GB/T 7714-2015", "gbt7714", citations.gbt7714, "text", True),
+        ("BibTeX", "bibtex", citations.bibtex, "bibtex", False),
+        ("RIS", "ris", citations.ris, "text", False),
+        ("CSL-JSON", "csl-json", citations.csl_json, "json", False),
     ):
-        out += _heading(3, title, f"{prefix}-{anchor}") + _code(text, language)
+        # Machine formats repeat the same fields: kept out of the search index (smaller, cleaner).
+        attributes = "" if searchable else " data-search-exclude"
+        out += _heading(3, title, f"{prefix}-{anchor}", attributes) + _code(text, language)
     return out
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import segno
 
 
+@functools.lru_cache(maxsize=16)
 def qr_svg(payload: str, title: str) -> str:
     """A deterministic, self-contained SVG of `payload` (no XML declaration, scalable)."""
     out = io.BytesIO()

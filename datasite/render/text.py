@@ -45,3 +45,25 @@ def linkify(text: str) -> str:
         position = end
     out.append(escape_html(text[position:]))
     return "".join(out)
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_RAW_TEXT = ("script", "style", "textarea")
+
+
+def mark_chinese(html_text: str) -> str:
+    """Wrap runs of Chinese text in <span lang="zh"> (for pages whose language is not Chinese),
+    so that screen readers and fonts treat them as Chinese. Tags and their attributes are kept."""
+    out, raw = [], None
+    for part in _TAG_OR_TEXT.split(html_text):
+        if part.startswith("<"):
+            name = re.match(r"</?([a-zA-Z0-9]+)", part)
+            if name and name.group(1).lower() in _RAW_TEXT:
+                raw = None if part.startswith("</") else name.group(1).lower()
+            out.append(part)
+        elif raw or not part:
+            out.append(part)
+        else:
+            out.append(_CJK.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', part))
+    return "".join(out)

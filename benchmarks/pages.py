@@ -1,0 +1,197 @@
+"""Page budgets: Lighthouse scores and bytes, and the build-time cost of datasite's hooks.
+
+1. Builds the site, and a plain mkdocs-material + mkdocs-static-i18n site of the same pages
+   without datasite's hooks, overrides, styles or scripts (the "default setup"); prints the
+   full-build time of each (median of 5, interleaved; CPU time, steadier on a shared machine, and
+   wall time) and their ratio (target: at most 1.15).
+2. Serves each on 127.0.0.1 and runs Lighthouse (mobile; npm package, Debian's chromium) on the
+   home and download pages in both languages; prints the four scores, the total transfer and
+   the number of requests to other hosts (the run with the median performance of 3). Targets for datasite: accessibility, best practices
+   and SEO 100, performance at least 95, no third-party request, a home page no heavier than
+   the default setup's.
+
+    python3 benchmarks/pages.py            (needs `npm ci` and chromium: see tests/setup.sh)
+    python3 benchmarks/pages.py --builds-only
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import io
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+# Builds use compiled bytecode as on any installed machine (this sandbox sets the variable).
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+CHROME = shutil.which("chromium") or "/usr/bin/chromium"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+PAGES = ["", "download/", "zh/", "zh/download/"]
+
+PLAIN_CONFIG = """\
+site_name: {name}
+site_url: {site_url}
+docs_dir: docs
+theme:
+  name: material
+  language: en
+plugins:
+  - search
+  - i18n:
+      docs_structure: suffix
+      languages:
+        - {{locale: en, name: English, default: true, build: true}}
+        - {{locale: zh, name: 中文, build: true}}
+markdown_extensions: [attr_list, toc, pymdownx.highlight, pymdownx.superfences]
+"""
+
+
+def build(config: Path, site_dir: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one full build. CPU time is steadier on a shared machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)],
+                            cwd=config.parent, env=ENV, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"build of {config} failed:\n{result.stderr}")
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def plain_project(folder: Path, site_url: str) -> Path:
+    """The same generated pages as Markdown files, built by the themes alone."""
+    from datasite.loader import load_dataset
+    from datasite.render.pages import render_pages
+
+    dataset = load_dataset(ROOT / "dataset.yml").dataset
+    docs = folder / "docs"
+    docs.mkdir(parents=True)
+    for language in ("en", "zh"):
+        for name, markdown in render_pages(dataset, language).items():
+            (docs / f"{name}.{language}.md").write_text(markdown, encoding="utf-8")
+    config = folder / "mkdocs.yml"
+    config.write_text(PLAIN_CONFIG.format(name=dataset.name["en"], site_url=site_url), encoding="utf-8")
+    return config
+
+
+def datasite_project(folder: Path, site_url: str) -> Path:
+    config = folder / "mkdocs.local.yml"  # beside mkdocs.yml, so that relative paths still resolve
+    config.write_text(f"INHERIT: mkdocs.yml\nsite_url: {site_url}\n", encoding="utf-8")
+    return config
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves like GitHub Pages: gzip for text, and the site's 404.html for missing paths."""
+
+    COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map")
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        status = 200
+        if not path.is_file():
+            path, status = Path(self.directory) / "404.html", 404
+        body = path.read_bytes()
+        headers = {"Content-Type": self.guess_type(str(path))}
+        if path.suffix in self.COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def lighthouse(url: str, out: Path, runs: int = 3) -> dict:
+    """The run with the median performance score of `runs` (Lighthouse scores vary run to run)."""
+    results = sorted((lighthouse_once(url, out) for _ in range(runs)), key=lambda r: r["performance"])
+    return results[len(results) // 2]
+
+
+def lighthouse_once(url: str, out: Path) -> dict:
+    flags = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
+    subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+                    "--only-categories=performance,accessibility,best-practices,seo", f"--chrome-flags={flags}"],
+                   env=dict(ENV, CHROME_PATH=CHROME), capture_output=True, text=True, timeout=300)
+    report = json.loads(out.read_text())
+    scores = {key: round(100 * (category["score"] or 0)) for key, category in report["categories"].items()}
+    requests = report["audits"]["network-requests"]["details"]["items"]
+    base = url.split("/")[2]
+    return {
+        **scores,
+        "bytes": int(report["audits"]["total-byte-weight"]["numericValue"]),
+        "third_party": sum(1 for r in requests if r["url"].split("/")[2] != base and not r["url"].startswith("data:")),
+        "failed": [a for a, v in report["audits"].items() if v.get("score") is not None and v["score"] < 1
+                   and v.get("scoreDisplayMode") == "binary"],
+    }
+
+
+def main() -> None:
+    builds_only = "--builds-only" in sys.argv
+    if not builds_only and not LIGHTHOUSE.exists():
+        raise SystemExit("lighthouse is not installed: run `npm ci` (tests/setup.sh does)")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        plain_server, plain_url = serve(tmp / "plain-site")
+        ours_server, ours_url = serve(tmp / "ours-site")
+        plain_config = plain_project(tmp / "plain", plain_url)
+        ours_config = datasite_project(ROOT, ours_url)
+        try:
+            plain_times, ours_times = [], []
+            for _ in range(5):
+                plain_times.append(build(plain_config, tmp / "plain-site"))
+                ours_times.append(build(ours_config, tmp / "ours-site"))
+        finally:
+            ours_config.unlink()
+        for index, kind in ((1, "CPU time"), (0, "wall time")):
+            ours = statistics.median(t[index] for t in ours_times)
+            plain = statistics.median(t[index] for t in plain_times)
+            print(f"full build, {kind} (median of 5): datasite {ours:.2f} s, plain theme {plain:.2f} s, "
+                  f"ratio {ours / plain:.2f} (target <= 1.15)")
+        if builds_only:
+            return
+        print()
+        print(f"{'site':9} {'page':14} {'perf':>4} {'a11y':>4} {'best':>4} {'seo':>4} {'bytes':>8} {'3rd-party':>9}  failing")
+        results = {}
+        for label, base in (("datasite", ours_url), ("default", plain_url)):
+            for page in PAGES if label == "datasite" else ["", "zh/"]:
+                result = lighthouse(base + page, tmp / f"{label}-{page.replace('/', '_') or 'home'}.json")
+                results[(label, page)] = result
+                print(f"{label:9} /{page:13} {result['performance']:>4} {result['accessibility']:>4} "
+                      f"{result['best-practices']:>4} {result['seo']:>4} {result['bytes']:>8} "
+                      f"{result['third_party']:>9}  {' '.join(result['failed'][:6])}")
+        ratio = results[("datasite", "")]["bytes"] / results[("default", "")]["bytes"]
+        print(f"\nhome page transfer: datasite / default = {ratio:.2f} (target <= 1.00)")
+        plain_server.shutdown()
+        ours_server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

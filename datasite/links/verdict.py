@@ -1,0 +1,51 @@
+"""A link's verdict and the checker's options: light types, shared by the site build (which
+only reads cached verdicts) and the HTTP checker (check.py, which imports the HTTP client)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+from .rules import DEFAULT_DEAD_SHARE_MARKERS
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Verdict:
+    url: str
+    ok: bool | None  # None: unknown (not checked, or the network was unavailable)
+    status: int | None
+    final_url: str | None
+    reason: str
+    checked_at: str | None
+    marker: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Verdict":
+        return cls(**{name: data.get(name) for name in cls.__dataclass_fields__})
+
+    @property
+    def state(self) -> str:
+        return {True: "reachable", False: "dead", None: "unknown"}[self.ok]
+
+
+@dataclass
+class CheckOptions:
+    timeout: float = 15.0
+    retries: int = 2
+    backoff: float = 0.5
+    max_redirects: int = 10
+    per_host: int = 10  # as lychee's default host concurrency
+    concurrency: int = 128  # as lychee
+    max_retry_after: float = 60.0
+    max_body: int = 1_000_000
+    resolve_dois: bool = False
+    markers: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_DEAD_SHARE_MARKERS))
+
+

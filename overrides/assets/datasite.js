@@ -1,0 +1,88 @@
+/* datasite: small reader conveniences on top of the theme. No network, no dependencies. */
+(function () {
+  "use strict";
+
+  /* The theme's language selector fetches sitemap.xml beside each language link to find the
+     current page in the other language. Our language links already point at that page, and those
+     requests 404 under /zh/ and fail when the site is opened from disk, so they are answered
+     locally as "aborted" (the theme then keeps the links as they are). This script runs before
+     the theme makes them: they start once the document is loaded. */
+  var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    this.datasiteSkip = /(^|\/)sitemap\.xml$/.test(String(url).split(/[?#]/)[0]);
+    return open.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.send = function () {
+    if (!this.datasiteSkip) return send.apply(this, arguments);
+    var request = this;
+    setTimeout(function () { request.dispatchEvent(new Event("abort")); }, 0);
+  };
+
+  /* A live region, so that screen readers hear that a code was copied. */
+  function liveRegion() {
+    var region = document.getElementById("ds-live");
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "ds-live";
+      region.className = "ds-visually-hidden";
+      region.setAttribute("aria-live", "polite");
+      region.setAttribute("role", "status");
+      document.body.appendChild(region);
+    }
+    return region;
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.ds-copy");
+    if (!button) return;
+    var region = liveRegion();
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = button.getAttribute("data-ds-copied"); }, 50);
+    var label = button.textContent;
+    button.textContent = button.getAttribute("data-ds-done");
+    window.setTimeout(function () { button.textContent = label; }, 2000);
+  });
+
+  /* Mirrors of the region that suits the reader's time zone come first (all stay listed). */
+  function preferRegionForTimeZone() {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    var headings = document.querySelectorAll("article h2[data-ds-region]");
+    if (!headings.length) return;
+    var first = headings[0];
+    Array.prototype.forEach.call(headings, function (heading) {
+      var zones = (heading.getAttribute("data-ds-first-tz") || "").split(" ");
+      if (heading === first || zones.indexOf(zone) < 0) return;
+      var nodes = [heading];
+      for (var next = heading.nextElementSibling; next && next.tagName !== "H2"; next = next.nextElementSibling) {
+        nodes.push(next);
+      }
+      nodes.forEach(function (node) { first.parentNode.insertBefore(node, first); });
+      /* the table of contents follows the same order */
+      var entry = document.querySelector('.md-nav--secondary a[href="#' + heading.id + '"]');
+      var firstEntry = document.querySelector('.md-nav--secondary a[href="#' + first.id + '"]');
+      if (entry && firstEntry) {
+        var item = entry.closest("li"), firstItem = firstEntry.closest("li");
+        firstItem.parentNode.insertBefore(item, firstItem);
+      }
+      first = heading;
+    });
+  }
+
+  /* The theme adds a <nav> to every code block; give each a distinct name (axe: landmark-unique). */
+  function nameCodeNavs() {
+    var navs = document.querySelectorAll("nav.md-code__nav:not([aria-label])");
+    Array.prototype.forEach.call(navs, function (nav) {
+      var block = nav.closest(".highlight");
+      var heading = block && block.previousElementSibling;
+      while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+      var name = heading ? heading.textContent.replace(/¶$/, "").trim() : "";
+      var index = Array.prototype.indexOf.call(document.querySelectorAll("nav.md-code__nav"), nav) + 1;
+      nav.setAttribute("aria-label", (name ? name + " " : "") + "#" + index);
+    });
+  }
+
+  preferRegionForTimeZone();
+  new MutationObserver(nameCodeNavs).observe(document.body, { childList: true, subtree: true });
+  nameCodeNavs();
+})();

@@ -1,0 +1,144 @@
+"""Quality a reader feels, in a real browser, on every page of both languages: accessibility
+(axe-core), a clean console, no request leaving the site, small screens, dark mode, printing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+PAGES = ["", "download/", "license/", "cite/", "contact/"]
+LANGUAGES = {"en": "", "zh": "zh/"}
+ALL_PAGES = [(language, path) for language in LANGUAGES for path in PAGES]
+
+
+def open_page(browser, url: str, **context_options):
+    """A fresh tab on `url` that records console errors and any request leaving 127.0.0.1."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
+    seen = {"errors": [], "outside": []}
+
+    def guard(route):
+        if route.request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+            route.continue_()
+        else:
+            seen["outside"].append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
+    tab.on("pageerror", lambda error: seen["errors"].append(str(error)))
+    tab.goto(url)
+    tab.wait_for_load_state("networkidle")
+    return context, tab, seen
+
+
+def axe_violations(tab) -> list[dict]:
+    assert AXE.exists(), "tests/setup.sh installs axe-core (npm ci)"
+    tab.add_script_tag(path=str(AXE))
+    violations = tab.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations]
+
+
+@pytest.mark.parametrize("language,path", ALL_PAGES, ids=[f"{l}-{p or 'home'}" for l, p in ALL_PAGES])
+def test_page_is_accessible_clean_and_self_contained(site, serve, browser, language, path):
+    context, tab, seen = open_page(browser, f"{serve(site)}/{LANGUAGES[language]}{path}")
+    violations = axe_violations(tab)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{language}-{path.strip('/') or 'home'}.png"), full_page=True)
+    context.close()
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+    assert seen["errors"] == []
+    assert seen["outside"] == []
+
+
+@pytest.mark.parametrize("language,path", ALL_PAGES, ids=[f"{l}-{p or 'home'}" for l, p in ALL_PAGES])
+def test_dark_mode_keeps_contrast(site, serve, browser, language, path):
+    context, tab, _ = open_page(browser, f"{serve(site)}/{LANGUAGES[language]}{path}", color_scheme="dark")
+    assert tab.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    violations = axe_violations(tab)
+    context.close()
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("language,path", ALL_PAGES, ids=[f"{l}-{p or 'home'}" for l, p in ALL_PAGES])
+def test_usable_on_a_360_pixel_screen(site, serve, browser, language, path):
+    context, tab, _ = open_page(browser, f"{serve(site)}/{LANGUAGES[language]}{path}",
+                                viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    widths = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if path == "download/":
+        tab.screenshot(path=str(ARTIFACTS / f"{language}-download-360px.png"), full_page=True)
+    context.close()
+    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths[0]}px wide in a {widths[1]}px screen"
+
+
+def region_order(tab) -> list[str]:
+    return tab.evaluate("[...document.querySelectorAll('article h2[data-ds-region]')].map(h => h.id)")
+
+
+def mirror_ids(tab) -> list[str]:
+    return tab.evaluate("[...document.querySelectorAll('article .ds-mirror')].map(m => m.dataset.mirror)")
+
+
+@pytest.mark.parametrize("language,zone,first", [
+    ("en", "Europe/Berlin", "international"),
+    ("en", "America/New_York", "international"),
+    ("en", "Asia/Shanghai", "china"),
+    ("zh", "Europe/Berlin", "china"),
+    ("zh", "Asia/Shanghai", "china"),
+])
+def test_region_most_useful_to_the_reader_comes_first(site, serve, browser, language, zone, first):
+    context, tab, _ = open_page(browser, f"{serve(site)}/{LANGUAGES[language]}download/", timezone_id=zone)
+    order, mirrors = region_order(tab), mirror_ids(tab)
+    toc = tab.evaluate("[...document.querySelectorAll('.md-nav--secondary > .md-nav__list > li > a')]"
+                       ".map(a => a.getAttribute('href'))")
+    context.close()
+    assert order[0] == first and sorted(order) == ["china", "international"]
+    assert len(mirrors) == 11 and len(set(mirrors)) == 11
+    assert toc[0] == f"#{first}"
+
+
+def test_copy_button_copies_and_announces(site, serve, browser):
+    context, tab, _ = open_page(browser, f"{serve(site)}/download/",
+                                permissions=["clipboard-read", "clipboard-write"])
+    button = tab.locator('[data-mirror="baidu-backup"] button.ds-copy')
+    button.click()
+    assert tab.evaluate("navigator.clipboard.readText()") == "WZRD"
+    live = tab.locator("#ds-live")
+    live.wait_for(state="attached")
+    tab.wait_for_function("document.getElementById('ds-live').textContent.length > 0")
+    assert live.get_attribute("aria-live") == "polite" and live.text_content() == "Copied: WZRD"
+    assert button.inner_text() == "Copied"
+    context.close()
+
+
+def test_mirror_links_make_sense_out_of_context(site, serve, browser):
+    context, tab, _ = open_page(browser, f"{serve(site)}/download/")
+    names = tab.evaluate("[...document.querySelectorAll('.ds-mirror__link a')].map(a => a.textContent)")
+    context.close()
+    assert "Baidu Drive — extraction code WZRD" in names and "Open GitHub" in names
+
+
+def test_chinese_inside_english_pages_is_marked_as_chinese(site, serve, browser):
+    context, tab, _ = open_page(browser, f"{serve(site)}/download/")
+    marked = tab.evaluate("[...document.querySelectorAll('article [lang=zh]')].map(e => e.textContent)")
+    context.close()
+    assert "种子下载" in marked
+
+
+def test_license_page_prints_cleanly(site, serve, browser):
+    context, tab, _ = open_page(browser, f"{serve(site)}/zh/license/")
+    tab.emulate_media(media="print")
+    hidden = tab.evaluate("['.md-header', '.md-sidebar--primary', '.md-footer', '.md-search']"
+                          ".map(s => document.querySelector(s)).filter(Boolean)"
+                          ".map(e => getComputedStyle(e).display)")
+    clauses = tab.locator("article .ds-clause").count()
+    pdf = tab.pdf(format="A4")
+    context.close()
+    assert set(hidden) == {"none"}
+    assert clauses == 9 and pdf.startswith(b"%PDF")
