@@ -156,6 +156,36 @@ def cmd_bundle(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from .importer import ImportFailure, import_readme, to_yaml
+    from .loader import parse_yaml
+    from .model import Dataset
+    from .sync import atomic_write
+
+    if args.output.exists() and not args.force:
+        print(f"datasite import: {args.output} exists; use --force to replace it", file=sys.stderr)
+        return 2
+    try:
+        raw = args.readme.read_bytes()
+    except OSError as exc:
+        print(f"datasite import: cannot read {args.readme}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        result = import_readme(raw, display_name(args.readme))
+    except ImportFailure as exc:
+        print(f"datasite import: {exc}", file=sys.stderr)
+        return 1
+    text = to_yaml(result.data, args.readme.name)
+    Dataset.model_validate(parse_yaml(text, str(args.output))[0])  # what is written must load
+    atomic_write(args.output, text)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    data = result.data
+    print(f"{display_name(args.output)}: {len(data['mirrors'])} mirrors, {len(data['clauses'])} clauses, "
+          f"{len(result.warnings)} warnings")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="datasite", description="Bilingual dataset sites from one dataset.yml.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -195,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("--config", type=Path, help="the offline MkDocs config (default: mkdocs.offline.yml)")
     bundle.add_argument("--out", type=Path, default=Path("dist"), help="folder of the zip (default: dist)")
     bundle.set_defaults(func=cmd_bundle)
+
+    importer = sub.add_parser("import", help="make a dataset.yml from a bilingual README in the seed's style")
+    importer.add_argument("readme", type=Path, help="the README to import")
+    importer.add_argument("-o", "--output", type=Path, default=Path("dataset.yml"), help="default: dataset.yml")
+    importer.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    importer.set_defaults(func=cmd_import)
     return parser
 
 

@@ -125,6 +125,20 @@ class Contact(Strict):
     url: Url | None = None
 
 
+class Publication(Strict):
+    """A further publication about or using the data, shown on the cite page as written."""
+
+    text: Localized
+    doi: Doi | None = None
+    url: Url | None = None
+
+
+class RelatedDataset(Strict):
+    name: Localized
+    url: Url
+    note: Localized | None = None
+
+
 class LinkCheck(Strict):
     """Settings of `datasite links` and of the build's optional external link check."""
 
@@ -155,6 +169,8 @@ class Dataset(Strict):
     mirrors: list[Mirror] = Field(min_length=1)
     clauses: list[Clause] = Field(min_length=1)
     contact: Contact
+    publications: list[Publication] = Field(default_factory=list)
+    related_datasets: list[RelatedDataset] = Field(default_factory=list)
     link_check: LinkCheck = Field(default_factory=LinkCheck)
 
     @property

@@ -217,6 +217,25 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
     out += _heading(2, ui["the_dataset"], "dataset")
     out += _formats(dataset_citations(dataset), "dataset")
     out += f"{escape_markdown(ui['downloads'])} {downloads}\n\n"
+    if dataset.publications:
+        out += _heading(2, ui["publications"], "publications")
+        items = "".join(
+            f"<li>{linkify(p.text[lang])}"
+            + (f' <a href="https://doi.org/{attr(p.doi)}">doi:{escape_html(p.doi)}</a>' if p.doi else "")
+            + (f' <a href="{attr(p.url)}">{escape_html(p.url)}</a>' if p.url else "")
+            + "</li>"
+            for p in dataset.publications
+        )
+        out += f'<ul class="ds-publications">{items}</ul>\n\n'
+    if dataset.related_datasets:
+        out += _heading(2, ui["related_datasets"], "related-datasets")
+        items = "".join(
+            f'<li><a href="{attr(r.url)}">{escape_html(r.name[lang])}</a>'
+            + (f" — {linkify(r.note[lang])}" if r.note else "")
+            + "</li>"
+            for r in dataset.related_datasets
+        )
+        out += f'<ul class="ds-related">{items}</ul>\n\n'
     out += _heading(2, ui["qr_codes"], "qr")
     figures = [("site", ui["qr_site"], dataset.site_url)]
     if dataset.article.doi:

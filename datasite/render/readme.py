@@ -14,9 +14,9 @@ from .citation import article_citations, dataset_citations
 _SPECIAL = re.compile(r"([\\`*\[\]<>])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 WORDS = {
-    "en": {"website": "Website", "code": "extraction code", "cite": "How to cite", "dataset": "The dataset itself",
+    "en": {"publications": "Further publications", "related": "Related datasets", "website": "Website", "code": "extraction code", "cite": "How to cite", "dataset": "The dataset itself",
            "contact": "Contact Information", "email": "Email", "wechat": "WeChat ID", "other": "中文"},
-    "zh": {"website": "网站", "code": "提取码", "cite": "引用方式", "dataset": "数据集本身",
+    "zh": {"publications": "相关文献", "related": "相关数据集", "website": "网站", "code": "提取码", "cite": "引用方式", "dataset": "数据集本身",
            "contact": "联系方式", "email": "电子邮箱", "wechat": "微信号", "other": "English"},
 }
 SEPARATOR = {"en": ": ", "zh": "："}
@@ -58,6 +58,19 @@ def _half(dataset: Dataset, language: str) -> str:
     out += [f"### {words['cite']}", "", f"- APA{sep}{escape(article.apa)}",
             f"- GB/T 7714-2015{sep}{escape(article.gbt7714)}",
             f"- {words['dataset']}{sep}{escape(data.gbt7714)}", ""]
+    if dataset.publications:
+        out += [f"### {words['publications']}", ""]
+        for publication in dataset.publications:
+            extra = "".join(f" https://doi.org/{publication.doi}" if publication.doi else "")
+            extra += f" {publication.url}" if publication.url else ""
+            out.append(f"- {escape(publication.text[language])}{extra}")
+        out.append("")
+    if dataset.related_datasets:
+        out += [f"### {words['related']}", ""]
+        for related in dataset.related_datasets:
+            note = f" — {escape(related.note[language])}" if related.note else ""
+            out.append(f"- {escape(related.name[language])}{sep}{related.url}{note}")
+        out.append("")
 
     contact = dataset.contact
     out += [f"### {words['contact']}", ""]
