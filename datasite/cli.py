@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .loader import display_name, load_dataset
+from .loader import LoadedDataset, display_name, load_dataset
 from .problems import DatasetError
 from .site import in_ci
 from .sync import check_sync, lock_path_for, read_lock, scan_pages, translation_units, write_lock
@@ -20,15 +20,22 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--docs", type=Path, help="folder of hand-written pages (default: docs/ beside the data file)")
 
 
+def _load(path: Path) -> LoadedDataset | None:
+    """The dataset, or None after printing its located problems."""
+    try:
+        return load_dataset(path)
+    except DatasetError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
 def _docs_dir(args) -> Path:
     return args.docs if args.docs else args.data.parent / "docs"
 
 
 def cmd_check(args) -> int:
-    try:
-        loaded = load_dataset(args.data)
-    except DatasetError as exc:
-        print(exc, file=sys.stderr)
+    loaded = _load(args.data)
+    if loaded is None:
         return 1
     report = check_sync(loaded, _docs_dir(args), lock_path_for(args.data))
     for problem in report.errors:
@@ -51,10 +58,8 @@ def cmd_confirm(args) -> int:
         print("datasite confirm: name the texts to confirm (as printed by `datasite check`) or use --all",
               file=sys.stderr)
         return 2
-    try:
-        loaded = load_dataset(args.data)
-    except DatasetError as exc:
-        print(exc, file=sys.stderr)
+    loaded = _load(args.data)
+    if loaded is None:
         return 1
     pages, problems = scan_pages(_docs_dir(args))
     units = translation_units(loaded, pages)
@@ -117,10 +122,8 @@ def cmd_links(args) -> int:
 def cmd_export(args) -> int:
     from .export import TARGETS, export
 
-    try:
-        loaded = load_dataset(args.data)
-    except DatasetError as exc:
-        print(exc, file=sys.stderr)
+    loaded = _load(args.data)
+    if loaded is None:
         return 1
     names = [args.target] if args.target else list(TARGETS)
     results = export(loaded.dataset, args.data.resolve().parent, names, args.check)
@@ -138,10 +141,8 @@ def cmd_export(args) -> int:
 def cmd_bundle(args) -> int:
     from .bundle import BundleError, build_bundle
 
-    try:
-        loaded = load_dataset(args.data)
-    except DatasetError as exc:
-        print(exc, file=sys.stderr)
+    loaded = _load(args.data)
+    if loaded is None:
         return 1
     config = args.config or args.data.resolve().parent / "mkdocs.offline.yml"
     if not config.exists():
