@@ -20,6 +20,13 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--docs", type=Path, help="folder of hand-written pages (default: docs/ beside the data file)")
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
 def _load(path: Path) -> LoadedDataset | None:
     """The dataset, or None after printing its located problems."""
     try:
@@ -96,8 +103,8 @@ def cmd_links(args) -> int:
     if args.urls:
         try:
             links = links_from_file(args.urls)
-        except OSError as exc:
-            print(f"datasite links: cannot read {args.urls}: {exc.strerror}", file=sys.stderr)
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"datasite links: cannot read {args.urls}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
             return 2
     else:
         links = collect_links(loaded, _docs_dir(args))
@@ -160,6 +167,8 @@ def cmd_bundle(args) -> int:
 def cmd_import(args) -> int:
     from .importer import ImportFailure, import_readme, to_yaml
     from .loader import parse_yaml
+    from pydantic import ValidationError
+
     from .model import Dataset
     from .sync import atomic_write
 
@@ -177,10 +186,16 @@ def cmd_import(args) -> int:
         print(f"datasite import: {exc}", file=sys.stderr)
         return 1
     text = to_yaml(result.data, args.readme.name)
-    Dataset.model_validate(parse_yaml(text, str(args.output))[0])  # what is written must load
-    atomic_write(args.output, text)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    try:  # what is written must load; otherwise say what is missing and write nothing
+        Dataset.model_validate(parse_yaml(text, str(args.output))[0])
+    except ValidationError as exc:
+        for error in exc.errors():
+            place = ".".join(str(part) for part in error["loc"])
+            print(f"datasite import: the README gives no valid {place}: {error['msg']}", file=sys.stderr)
+        return 1
+    atomic_write(args.output, text)
     data = result.data
     print(f"{display_name(args.output)}: {len(data['mirrors'])} mirrors, {len(data['clauses'])} clauses, "
           f"{len(result.warnings)} warnings")
@@ -211,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--urls", type=Path, help="check the URLs listed in this file (one per line) instead")
     links.add_argument("--ttl", type=float, metavar="HOURS", help="how long a verdict stays fresh (default 24)")
     links.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS", help="per request (default 15)")
-    links.add_argument("--per-host", type=int, default=10, metavar="N", help="requests at once per host (default 10)")
+    links.add_argument("--per-host", type=_positive, default=10, metavar="N", help="requests at once per host (default 10)")
     links.add_argument("--resolve-dois", action="store_true", help="also resolve DOI links online")
     links.set_defaults(func=cmd_links)
 

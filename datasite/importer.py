@@ -124,14 +124,15 @@ def split_halves(text: str, name: str) -> list[Half]:
 def parse_mirror_line(text: str) -> tuple[str, str, str | None] | None:
     """(label, url, code) of a mirror line, or None when the line is not one."""
     urls = find_urls(text)
-    if len(urls) != 1:
+    if len(urls) != 1 or not urls[0][2].lower().startswith(("http://", "https://")):
         return None
     start, end, url = urls[0]
     code_match = _CODE.search(text[:start] + " " + text[end:])
     code = code_match.group(1) if code_match else None
     if not code:
         query = parse_qs(urlsplit(url).query)
-        code = next((values[0] for key, values in query.items() if key.lower() in ("pwd", "password", "code")), None)
+        code = next((values[0] for key, values in query.items() if key.lower() in ("pwd", "password", "code")
+                     and re.fullmatch(r"[A-Za-z0-9]{1,32}", values[0])), None)
     label = text[:start]
     label = re.sub(r"[（(]\s*(?:PWD|pwd|Pwd|password|提取码|密码|访问码)\s*[:：=]\s*[A-Za-z0-9]+\s*[)）]", "", label)
     label = re.sub(r"\s+at\s*[（(]\s*$", "", label)
@@ -165,7 +166,9 @@ def classify(section: Section) -> None:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """An id: lowercase ASCII words joined by hyphens, starting with a letter ("" if none)."""
+    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return f"m-{value}" if value[:1].isdigit() else value
 
 
 class Importer:

@@ -97,7 +97,7 @@ def parse_yaml(text: str, display: str) -> tuple[object, dict[Path_, tuple[int, 
         if node is None:
             raise DatasetError([Problem(display, 1, 1, "", "the file is empty")])
         marks: dict[Path_, tuple[int, int]] = {}
-        data = _construct(loader, node, (), marks, display)
+        data = _construct(loader, node, (), marks, display, set())
         return data, marks
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -114,7 +114,15 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _construct(loader, node, path: Path_, marks: dict, display: str):
+def _construct(loader, node, path: Path_, marks: dict, display: str, seen: set):
+    # A node met twice is an alias (*name): refused, since aliases can loop or multiply a file
+    # ("billion laughs"), and dataset.yml has no need for them.
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in seen:
+            line, column = _mark(node)
+            raise DatasetError([Problem(display, line, column, format_path(path),
+                                        "YAML aliases (*name) are not supported here: write the value out")])
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # resolve YAML merge keys (<<) like the safe loader does
         result: dict = {}
@@ -131,13 +139,13 @@ def _construct(loader, node, path: Path_, marks: dict, display: str):
                     [Problem(display, line, column, format_path(path + (key,)), "duplicate key: it is already set above")]
                 )
             marks[path + (key,)] = _mark(key_node)
-            result[key] = _construct(loader, value_node, path + (key,), marks, display)
+            result[key] = _construct(loader, value_node, path + (key,), marks, display, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item_node in enumerate(node.value):
             marks[path + (index,)] = _mark(item_node)
-            items.append(_construct(loader, item_node, path + (index,), marks, display))
+            items.append(_construct(loader, item_node, path + (index,), marks, display, seen))
         return items
     return loader.construct_object(node, deep=True)
 

@@ -18,11 +18,21 @@ LANGUAGES: tuple[str, ...] = ("en", "zh")
 ALLOWED_SCHEMES = ("https", "http")
 
 
+_URL_FORBIDDEN = set('<>"\'`{}|\\^')
+
+
 def _check_url(value: str) -> str:
     # Keep the URL exactly as written (no normalisation): it is printed and copied verbatim.
     if value != value.strip() or any(c.isspace() or ord(c) < 32 for c in value):
         raise ValueError("a URL may not contain spaces or control characters")
+    bad = sorted(set(value) & _URL_FORBIDDEN)
+    if bad:
+        raise ValueError(f"a URL may not contain {' '.join(bad)} (percent-encode them)")
     parts = urlsplit(value)
+    try:
+        parts.port
+    except ValueError:
+        raise ValueError("the URL's port is not a number from 0 to 65535") from None
     if parts.scheme not in ALLOWED_SCHEMES:
         raise ValueError(
             f"URL scheme {parts.scheme + ':' if parts.scheme else '(none)'} is not allowed; "
@@ -39,10 +49,16 @@ def _check_text(value: str) -> str:
     return value
 
 
+def _check_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("this text must be a single line (it is a title, name or label)")
+    return value
+
+
 Url = Annotated[StrictStr, AfterValidator(_check_url)]
 Text = Annotated[StrictStr, AfterValidator(_check_text)]
 Slug = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
-Doi = Annotated[StrictStr, Field(pattern=r"^10\.\d{4,9}/\S+$")]
+Doi = Annotated[StrictStr, Field(pattern=r"^10\.\d{4,9}/[^\s<>\"'`{}|\\^]+$")]
 
 
 class Strict(BaseModel):
@@ -65,8 +81,15 @@ class Localized(Strict):
             yield language, self[language]
 
 
+class LocalizedLine(Localized):
+    """A one-line text in every language: titles, names, labels (a newline would break headings)."""
+
+    en: Annotated[Text, AfterValidator(_check_line)]
+    zh: Annotated[Text, AfterValidator(_check_line)]
+
+
 class License(Strict):
-    name: Localized
+    name: LocalizedLine
     short: Text
     spdx: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9.+-]+$")]
     url: Url
@@ -92,7 +115,7 @@ class Article(Strict):
 
 class Region(Strict):
     id: Slug
-    title: Localized
+    title: LocalizedLine
     # Shown first on the site in these languages, and (decided in the reader's browser, with no
     # network) to readers whose time zone is one of these IANA names.
     first_for_languages: list[Annotated[StrictStr, Field(pattern="^(" + "|".join(LANGUAGES) + ")$")]] = Field(
@@ -106,19 +129,19 @@ class Region(Strict):
 class Mirror(Strict):
     id: Slug
     region: Slug
-    label: Localized
+    label: LocalizedLine
     url: Url
-    code: Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^\S+$")] | None = None
+    code: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9._~-]{1,64}$")] | None = None
 
 
 class Clause(Strict):
     id: Slug
-    title: Localized
+    title: LocalizedLine
     body: Localized
 
 
 class Contact(Strict):
-    person: Localized
+    person: LocalizedLine
     intro: Localized | None = None
     email: EmailStr | None = None
     wechat: Annotated[StrictStr, Field(pattern=r"^[A-Za-z][-_A-Za-z0-9]{2,63}$")] | None = None
@@ -134,7 +157,7 @@ class Publication(Strict):
 
 
 class RelatedDataset(Strict):
-    name: Localized
+    name: LocalizedLine
     url: Url
     note: Localized | None = None
 
@@ -157,8 +180,8 @@ def _check_description(value: Localized) -> Localized:
 
 class Dataset(Strict):
     id: Slug
-    name: Localized
-    title: Localized
+    name: LocalizedLine
+    title: LocalizedLine
     description: Annotated[Localized, AfterValidator(_check_description)]
     site_url: Url | None = None  # where the site is published; canonical and citation URLs use it
     creators: list[Person] | None = None  # of the dataset; the article's authors if not given

@@ -102,10 +102,7 @@ def prepare(config: MkDocsConfig, previous: BuildState | None = None) -> BuildSt
         raise PluginError(f"datasite: the theme language '{language}' is not one of {', '.join(LANGUAGES)}")
     localize_redirects(config, language)
     dataset = loaded.dataset
-    if dataset.updated and not os.environ.get("SOURCE_DATE_EPOCH"):
-        # Reproducible builds: dates in the output (sitemap) come from the data, not the clock.
-        midnight = datetime.combine(dataset.updated, datetime.min.time(), tzinfo=timezone.utc)
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+    set_source_date(dataset)
     if not config.site_url and dataset.site_url:
         config.site_url = dataset.site_url  # `mkdocs serve` sets its own, which is kept
     config.site_name = escape(dataset.name[language])  # the theme prints it unescaped
@@ -123,6 +120,25 @@ def prepare(config: MkDocsConfig, previous: BuildState | None = None) -> BuildSt
         for name, markdown in render_pages(dataset, lang, verdicts).items()
     }
     return BuildState(loaded, language, sources, links, verdicts)
+
+
+_OUR_EPOCH = "DATASITE_SET_SOURCE_DATE_EPOCH"
+
+
+def set_source_date(dataset) -> None:
+    """Reproducible builds: dates in the output (sitemap) come from `updated`, not the clock.
+
+    MkDocs reads SOURCE_DATE_EPOCH; a value the user set wins, one set here follows the data
+    (also when `updated` changes while `mkdocs serve` runs).
+    """
+    current = os.environ.get("SOURCE_DATE_EPOCH")
+    if current and current != os.environ.get(_OUR_EPOCH):
+        return
+    if dataset.updated:
+        midnight = datetime.combine(dataset.updated, datetime.min.time(), tzinfo=timezone.utc)
+        os.environ["SOURCE_DATE_EPOCH"] = os.environ[_OUR_EPOCH] = str(int(midnight.timestamp()))
+    elif current:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def link_check_mode(config: MkDocsConfig) -> str:

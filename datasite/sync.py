@@ -118,10 +118,15 @@ def translation_units(loaded: LoadedDataset, pages: list[HandWrittenPage]) -> li
     for path, key, value in translatable_fields(loaded.dataset):
         units.append(Unit(key, dict(value.items()), loaded.problem(path, "")))
     for page in pages:
-        texts = {lang: file.read_text(encoding="utf-8-sig") for lang, file in page.files.items()}
+        texts = {lang: _read_page(file) for lang, file in page.files.items()}
         first = page.files[LANGUAGES[0]]
         units.append(Unit(f"docs/{page.name}", texts, Problem(display_name(first), 1, 1, f"docs/{page.name}", "")))
     return units
+
+
+def _read_page(path: Path) -> str:
+    # Undecodable bytes are kept visible (U+FFFD) rather than crashing: MkDocs reports the file.
+    return path.read_bytes().decode("utf-8-sig", errors="replace")
 
 
 def lock_path_for(data_path: Path) -> Path:
@@ -134,8 +139,10 @@ def read_lock(path: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
         entries = content["fingerprints"]
-        if not isinstance(entries, dict):
-            raise ValueError
+        if not isinstance(entries, dict) or not all(
+            isinstance(value, dict) and all(isinstance(v, str) for v in value.values()) for value in entries.values()
+        ):
+            raise ValueError("unexpected content")
         return entries, []
     except (ValueError, KeyError, TypeError) as exc:
         message = f"the translation lock file is unreadable ({exc.__class__.__name__}); " \
@@ -184,6 +191,9 @@ def atomic_write(path: Path, text: str) -> None:
     """Write via a temporary file and rename, so a crash never leaves a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; generated files are not
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

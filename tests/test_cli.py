@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from conftest import ROOT, datasite, mkdocs_build, page
 
 
@@ -92,3 +94,45 @@ def test_example_dataset_builds_with_the_same_code(tmp_path):
     assert len(download.select(".ds-mirror")) == 2
     assert len(page(tmp_path / "out", "license").select("article h2")) == 1
     assert page(tmp_path / "out", "zh/format").select_one('[id="数据列"]')
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("site_url: https://lvdongzhen.github.io/Wenzhou-Randomized-Battery-Data/",
+     "site_url: 'https://e.org/\"><script>alert(1)</script>'", "site_url: a URL may not contain"),
+    ("doi: 10.1016/j.xcrp.2024.102164", "doi: '10.1016/<img src=x>'", "article.doi: String should match"),
+    ("url: https://pan.quark.cn/s/0fe7ffce2dec", "url: https://pan.quark.cn:99999/s", "not a number from 0 to 65535"),
+    ("label: {en: Quark Drive, zh: 夸克网盘}", "label: {en: \"Quark\\nDrive\", zh: 夸克网盘}", "must be a single line"),
+    ("    code: nj5b", "    code: 'nj`5b'", "mirrors[9].code: String should match"),
+])
+def test_unsafe_values_are_refused(project, old, new, message):
+    path = project / "dataset.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = datasite(project, "check")
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_yaml_aliases_are_refused_without_a_traceback(project):
+    path = project / "dataset.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nlink_check: &loop\n  dead_share_markers: {x: *loop}\n",
+                    encoding="utf-8")
+    result = datasite(project, "check")
+    assert result.returncode == 1 and "aliases" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_generated_files_are_readable_by_others(project):
+    assert datasite(project, "confirm", "--all").returncode == 0
+    assert (project / "dataset.lock.json").stat().st_mode & 0o044 == 0o044
+
+
+def test_readme_export_escapes_markdown(project):
+    path = project / "dataset.yml"
+    text = path.read_text(encoding="utf-8").replace(
+        "Commercial use of the relevant data is permitted",
+        "1. Commercial | use & *of* the relevant data is permitted", 1)
+    path.write_text(text, encoding="utf-8")
+    assert datasite(project, "export", "readme").returncode == 0
+    readme = (project / "README.dataset.md").read_text(encoding="utf-8")
+    assert "1\\. Commercial \\| use \\& \\*of\\* the relevant data" in readme

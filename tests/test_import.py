@@ -64,7 +64,7 @@ def test_seed_round_trips_through_export(tmp_path):
     assert run_import(tmp_path, seed).returncode == 0
     assert datasite(tmp_path, "export", "readme").returncode == 0
     readme = (tmp_path / "README.dataset.md").read_text(encoding="utf-8")
-    plain = normalize(re.sub(r"\\([\\`*_\[\]<>])", r"\1", readme))
+    plain = normalize(re.sub(r"\\([^\w\s])", r"\1", readme))
     assert set(URL.findall(seed)) <= set(URL.findall(readme))
     for code in set(CODE.findall(seed)) | {"WZRD", "LyuDongzhen", "lvdongzhen@hrbeu.edu.cn"}:
         assert code in readme
@@ -224,3 +224,11 @@ def test_migration_builds_a_site(tmp_path):
     result = mkdocs_build(tmp_path, "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     assert "ef56" in (tmp_path / "out" / "zh" / "download" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_readme_without_mirrors_gets_a_clear_error(tmp_path):
+    text = "# Title\n\n***Terms***\nUse it well.\n\n# 标题\n\n***条款***\n好好使用。\n"
+    result = run_import(tmp_path, text)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no mirrors found" in result.stderr and "gives no valid mirrors" in result.stderr
+    assert not (tmp_path / "dataset.yml").exists()

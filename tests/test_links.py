@@ -338,3 +338,12 @@ def test_links_are_collected_from_the_dataset_and_hand_written_pages(project):
     assert entries["https://example.org/guide-zh"]["where"][0]["language"] == "zh"
     mirror_urls = [e for e in entries.values() if e["mirror"]]
     assert len(mirror_urls) == 11 and "mailto:lvdongzhen@hrbeu.edu.cn" in entries
+
+
+def test_a_malformed_link_does_not_stop_the_check(server, tmp_path):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"http://127.0.0.1:99999/x\nhttp://[::1\n{server.route('/ok', Reply(200))}\n")
+    result = datasite(ROOT, "links", "--urls", str(urls), "--cache", str(tmp_path / "c.json"), "--format", "json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    states = {e["url"]: e["state"] for e in json.loads(result.stdout)}
+    assert states[server.url("/ok")] == "reachable" and list(states.values()).count("dead") == 2

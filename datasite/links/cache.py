@@ -35,6 +35,9 @@ class VerdictCache:
             if data.get("version") != CACHE_VERSION:
                 raise ValueError(f"version {data.get('version')!r}")
             self.entries = {url: Verdict.from_dict(entry) for url, entry in data["entries"].items()}
+            for verdict in self.entries.values():
+                if verdict.ok not in (True, False, None) or not isinstance(verdict.url, str):
+                    raise ValueError(f"bad entry for {verdict.url!r}")
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             self.entries = {}
             self.problem = f"{self.path}: the link cache is unreadable ({exc.__class__.__name__}: {exc}); " \

@@ -116,6 +116,12 @@ class Checker:
         return client
 
     async def check(self, url: str) -> Verdict:
+        try:
+            return await self._check(url)
+        except Exception as exc:  # one malformed link must not stop the whole check
+            return Verdict(url, False, None, None, f"cannot be checked: {exc.__class__.__name__}: {exc}", now_iso())
+
+    async def _check(self, url: str) -> Verdict:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme == "mailto":

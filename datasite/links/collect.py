@@ -80,7 +80,19 @@ def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[L
     in_text(dataset.description, "index", ("description",))
     for index, clause in enumerate(dataset.clauses):
         in_text(clause.body, "license", ("clauses", index, "body"))
+    for index, publication in enumerate(dataset.publications):
+        in_text(publication.text, "cite", ("publications", index, "text"))
+        if publication.doi:
+            everywhere(f"https://doi.org/{publication.doi}", "cite", ("publications", index, "doi"))
+        if publication.url:
+            everywhere(publication.url, "cite", ("publications", index, "url"))
+    for index, related in enumerate(dataset.related_datasets):
+        everywhere(related.url, "cite", ("related_datasets", index, "url"))
+        if related.note:
+            in_text(related.note, "cite", ("related_datasets", index, "note"))
     contact = dataset.contact
+    if contact.intro:
+        in_text(contact.intro, "contact", ("contact", "intro"))
     if contact.email:
         everywhere(mailto(contact.email), "contact", ("contact", "email"))
     if contact.url:
@@ -90,7 +102,7 @@ def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[L
         pages, _ = scan_pages(docs_dir)
         for page in pages:
             for language, path in page.files.items():
-                lines = path.read_text(encoding="utf-8-sig").splitlines()
+                lines = path.read_bytes().decode("utf-8-sig", errors="replace").splitlines()
                 for number, line in enumerate(lines, start=1):
                     for _, _, url in find_urls(line):
                         links.add(url, Occurrence(f"docs/{page.name}", language, f"{display_name(path)}:{number}"))

@@ -41,8 +41,8 @@ def _front_matter(title: str, description: str) -> str:
     # they are stored HTML-escaped; JSON strings are valid YAML scalars, so quoting is safe too.
     return (
         "---\n"
-        f"title: {json.dumps(attr(title), ensure_ascii=False)}\n"
-        f"description: {json.dumps(attr(description), ensure_ascii=False)}\n"
+        f"title: {json.dumps(attr(title))}\n"
+        f"description: {json.dumps(attr(description))}\n"
         "---\n\n"
     )
 
@@ -243,7 +243,7 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
     for key, label, payload in figures:
         if payload:
             out += (f"![{escape_markdown(label)}]({QR_FILES[key]}){{ .ds-qr width=\"160\" height=\"160\" }}\n"
-                    f"{escape_markdown(label)}: <{payload}>\n\n")
+                    f'{escape_markdown(label)}: <a href="{attr(payload)}">{escape_html(payload)}</a>\n\n')
     return out
 
 

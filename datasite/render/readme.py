@@ -11,12 +11,15 @@ import re
 from ..model import Dataset
 from .citation import article_citations, dataset_citations
 
-_SPECIAL = re.compile(r"([\\`*\[\]<>])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_SPECIAL = re.compile(r"([\\`*\[\]<>|~&])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_LINE_START = re.compile(r"^(\s*)(?:([#+>-])|(\d+)([.)]))")
 
 WORDS = {
-    "en": {"publications": "Further publications", "related": "Related datasets", "website": "Website", "code": "extraction code", "cite": "How to cite", "dataset": "The dataset itself",
+    "en": {"website": "Website", "code": "extraction code", "cite": "How to cite", "dataset": "The dataset itself",
+           "publications": "Further publications", "related": "Related datasets",
            "contact": "Contact Information", "email": "Email", "wechat": "WeChat ID", "other": "中文"},
-    "zh": {"publications": "相关文献", "related": "相关数据集", "website": "网站", "code": "提取码", "cite": "引用方式", "dataset": "数据集本身",
+    "zh": {"website": "网站", "code": "提取码", "cite": "引用方式", "dataset": "数据集本身",
+           "publications": "相关文献", "related": "相关数据集",
            "contact": "联系方式", "email": "电子邮箱", "wechat": "微信号", "other": "English"},
 }
 SEPARATOR = {"en": ": ", "zh": "："}
@@ -24,11 +27,17 @@ SEPARATOR = {"en": ": ", "zh": "："}
 
 def escape(text: str) -> str:
     """Markdown-escape text so that GitHub shows it exactly as written (URLs stay clickable)."""
-    return _SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    text = _SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    # Not a heading, quote or list: "\#", "\-", "1\." (CommonMark escapes punctuation only).
+    return _LINE_START.sub(
+        lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text
+    )
 
 
 def _body(text: str) -> str:
-    return "\n\n".join(escape(line) for line in text.splitlines() if line.strip())
+    """Paragraphs at blank lines, hard line breaks (a trailing backslash) at single newlines."""
+    blocks = [block for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
+    return "\n\n".join("\\\n".join(escape(line) for line in block.split("\n") if line.strip()) for block in blocks)
 
 
 def _half(dataset: Dataset, language: str) -> str:
