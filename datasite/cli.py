@@ -68,7 +68,7 @@ def cmd_confirm(args) -> int:
     loaded = _load(args.data)
     if loaded is None:
         return 1
-    pages, problems = scan_pages(_docs_dir(args))
+    pages, _ = scan_pages(_docs_dir(args))
     units = translation_units(loaded, pages)
     known = {unit.key for unit in units}
     unknown = [key for key in args.keys if key not in known]

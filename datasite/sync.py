@@ -211,7 +211,6 @@ class SyncReport:
     errors: list[Problem]
     warnings: list[Problem]
     units: list[Unit]
-    lock: dict
 
 
 def check_sync(loaded: LoadedDataset, docs_dir: Path, lock_file: Path) -> SyncReport:
@@ -221,4 +220,4 @@ def check_sync(loaded: LoadedDataset, docs_dir: Path, lock_file: Path) -> SyncRe
     units = translation_units(loaded, pages)
     lock, lock_problems = read_lock(lock_file)
     errors += lock_problems
-    return SyncReport(errors, stale_problems(units, lock), units, lock)
+    return SyncReport(errors, stale_problems(units, lock), units)

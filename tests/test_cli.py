@@ -136,3 +136,11 @@ def test_readme_export_escapes_markdown(project):
     assert datasite(project, "export", "readme").returncode == 0
     readme = (project / "README.dataset.md").read_text(encoding="utf-8")
     assert "1\\. Commercial \\| use \\& \\*of\\* the relevant data" in readme
+
+
+def test_lock_file_with_damaged_entries_is_reported(project):
+    (project / "dataset.lock.json").write_text('{"version": 1, "fingerprints": {"name": "not a mapping"}}',
+                                               encoding="utf-8")
+    result = datasite(project, "check")
+    assert result.returncode == 1 and "translation lock file is unreadable" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -347,3 +347,13 @@ def test_a_malformed_link_does_not_stop_the_check(server, tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     states = {e["url"]: e["state"] for e in json.loads(result.stdout)}
     assert states[server.url("/ok")] == "reachable" and list(states.values()).count("dead") == 2
+
+
+def test_cache_with_damaged_entries_is_replaced_by_a_fresh_check(server, tmp_path):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(server.route("/ok", Reply(200)) + "\n")
+    cache = tmp_path / "cache.json"
+    cache.write_text(json.dumps({"version": 1, "entries": {server.url("/ok"): {"url": server.url("/ok"), "ok": "yes"}}}))
+    result = datasite(ROOT, "links", "--urls", str(urls), "--cache", str(cache))
+    assert result.returncode == 0 and "link cache is unreadable" in result.stderr
+    assert "Traceback" not in result.stderr and len(server.log) == 1
