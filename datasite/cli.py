@@ -166,11 +166,9 @@ def cmd_bundle(args) -> int:
 
 def cmd_import(args) -> int:
     from .importer import ImportFailure, import_readme, to_yaml
-    from .loader import parse_yaml
-    from pydantic import ValidationError
-
-    from .model import Dataset
+    from .loader import format_path, parse_yaml
     from .sync import atomic_write
+    from .validation import SchemaError, validate
 
     if args.output.exists() and not args.force:
         print(f"datasite import: {args.output} exists; use --force to replace it", file=sys.stderr)
@@ -189,11 +187,11 @@ def cmd_import(args) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     try:  # what is written must load; otherwise say what is missing and write nothing
-        Dataset.model_validate(parse_yaml(text, str(args.output))[0])
-    except ValidationError as exc:
-        for error in exc.errors():
-            place = ".".join(str(part) for part in error["loc"])
-            print(f"datasite import: the README gives no valid {place}: {error['msg']}", file=sys.stderr)
+        validate(parse_yaml(text, str(args.output))[0])
+    except SchemaError as exc:
+        for key_path, message in exc.errors:
+            print(f"datasite import: the README gives no valid {format_path(key_path) or 'dataset'}: {message}",
+                  file=sys.stderr)
         return 1
     atomic_write(args.output, text)
     data = result.data

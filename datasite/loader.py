@@ -1,23 +1,21 @@
 """Load dataset.yml into the typed model, turning every mistake into a located message.
 
 PyYAML's safe loader builds the node tree (no arbitrary tags); we construct plain data from
-it ourselves only to remember where each key stood, then pydantic validates the data.
+it ourselves only to remember where each key stood, then `datasite.validation` checks the data
+against the model (msgspec) and converts it.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ValidationError
-
-from . import model
-from .model import LANGUAGES, Dataset
+from .model import Dataset
 from .problems import DatasetError, Problem
+from .validation import SchemaError, validate
 
 Path_ = tuple  # a key path such as ("mirrors", 3, "url")
 
@@ -71,13 +69,11 @@ def load_dataset(path: str | os.PathLike) -> LoadedDataset:
         raise DatasetError([Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")]) from None
 
     data, marks = parse_yaml(text, display)
-    problems: list[Problem] = []
     try:
-        dataset = Dataset.model_validate(data)
-    except ValidationError as exc:
+        dataset = validate(data)
+    except SchemaError as exc:
         loaded = LoadedDataset(None, path, display, marks)  # type: ignore[arg-type]
-        problems = [_problem_from_error(loaded, error) for error in exc.errors()]
-        raise DatasetError(_dedupe(problems)) from None
+        raise DatasetError(_dedupe([loaded.problem(key_path, message) for key_path, message in exc.errors])) from None
 
     loaded = LoadedDataset(dataset, path, display, marks)
     problems = cross_reference_problems(loaded)
@@ -148,44 +144,6 @@ def _construct(loader, node, path: Path_, marks: dict, display: str, seen: set):
             items.append(_construct(loader, item_node, path + (index,), marks, display, seen))
         return items
     return loader.construct_object(node, deep=True)
-
-
-_ALL_FIELDS = sorted(
-    {
-        name
-        for obj in vars(model).values()
-        if isinstance(obj, type) and issubclass(obj, BaseModel)
-        for name in obj.model_fields
-    }
-)
-
-
-def _problem_from_error(loaded: LoadedDataset, error: dict) -> Problem:
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    last = loc[-1] if loc else ""
-    if kind == "missing":
-        if last in LANGUAGES:
-            message = f"missing the '{last}' text (every text needs {', '.join(LANGUAGES)})"
-        else:
-            message = f"required key '{last}' is missing"
-        return loaded.problem(loc[:-1], message)
-    if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(last), _ALL_FIELDS, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return loaded.problem(loc, f"unknown key '{last}'{hint}")
-    if kind == "string_type" and not isinstance(error.get("input"), (dict, list)):
-        return loaded.problem(loc, f"expected text, got {error.get('input')!r}: put the value in quotes")
-    if kind == "string_pattern_mismatch" and last in ("id", "region"):
-        return loaded.problem(
-            loc, f"{error.get('input')!r} is not a valid id: use lowercase letters, digits and hyphens"
-        )
-    if kind == "model_type":
-        return loaded.problem(loc, "expected a mapping of keys (key: value)")
-    if kind == "list_type":
-        return loaded.problem(loc, "expected a list (lines starting with '- ')")
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return loaded.problem(loc, message)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

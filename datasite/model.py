@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Iterator
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StrictStr
+from msgspec import Meta, Struct, field
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 """Languages of every translatable text; the first one is the site's default (served at /)."""
@@ -18,10 +18,25 @@ LANGUAGES: tuple[str, ...] = ("en", "zh")
 ALLOWED_SCHEMES = ("https", "http")
 
 
+class Check:
+    """A rule msgspec's constraints cannot express, attached to a type with Annotated.
+
+    `datasite.validation` runs it once the value has the right shape; it raises ValueError
+    with a message for the maintainer. (msgspec itself ignores this metadata.)
+    """
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, value):
+        self.function(value)
+
+
 _URL_FORBIDDEN = set('<>"\'`{}|\\^')
 
 
-def _check_url(value: str) -> str:
+@Check
+def _check_url(value: str) -> None:
     # Keep the URL exactly as written (no normalisation): it is printed and copied verbatim.
     if value != value.strip() or any(c.isspace() or ord(c) < 32 for c in value):
         raise ValueError("a URL may not contain spaces or control characters")
@@ -40,31 +55,48 @@ def _check_url(value: str) -> str:
         )
     if not parts.netloc:
         raise ValueError("the URL has no host")
-    return value
 
 
-def _check_text(value: str) -> str:
+@Check
+def _check_text(value: str) -> None:
     if not value.strip():
         raise ValueError("the text is empty")
-    return value
 
 
-def _check_line(value: str) -> str:
+@Check
+def _check_line(value: str) -> None:
     if "\n" in value or "\r" in value:
         raise ValueError("this text must be a single line (it is a title, name or label)")
-    return value
 
 
-Url = Annotated[StrictStr, AfterValidator(_check_url)]
-Text = Annotated[StrictStr, AfterValidator(_check_text)]
-Slug = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
-Doi = Annotated[StrictStr, Field(pattern=r"^10\.\d{4,9}/[^\s<>\"'`{}|\\^]+$")]
+def _pattern(regex: str, description: str) -> Meta:
+    # The description is what the maintainer reads when a value does not match.
+    return Meta(pattern=regex, description=description)
 
 
-class Strict(BaseModel):
-    """Unknown keys are errors, so a typo in dataset.yml never passes silently."""
+Url = Annotated[str, _check_url]
+Text = Annotated[str, _check_text]
+Line = Annotated[str, _check_text, _check_line]
+Slug = Annotated[str, _pattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+                               "a valid id: use lowercase letters, digits and hyphens")]
+Doi = Annotated[str, _pattern(r"^10\.\d{4,9}/[^\s<>\"'`{}|\\^]+$",
+                              "a DOI such as 10.1000/xyz123 (no URL prefix, spaces or <>\"'`{}|\\^)")]
+# The WHATWG definition of a valid e-mail address (what browsers accept in <input type=email>),
+# with a dot required in the domain.
+Email = Annotated[str, _pattern(
+    r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$",
+    "an e-mail address such as name@example.org",
+)]
+NonEmpty = Meta(min_length=1)
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class Strict(Struct, forbid_unknown_fields=True, frozen=True):
+    """Unknown keys are errors, so a typo in dataset.yml never passes silently.
+
+    (Classes whose optional keys come before required ones add kw_only=True: msgspec does not
+    inherit that option.)
+    """
 
 
 class Localized(Strict):
@@ -84,14 +116,14 @@ class Localized(Strict):
 class LocalizedLine(Localized):
     """A one-line text in every language: titles, names, labels (a newline would break headings)."""
 
-    en: Annotated[Text, AfterValidator(_check_line)]
-    zh: Annotated[Text, AfterValidator(_check_line)]
+    en: Line
+    zh: Line
 
 
 class License(Strict):
     name: LocalizedLine
     short: Text
-    spdx: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9.+-]+$")]
+    spdx: Annotated[str, _pattern(r"^[A-Za-z0-9.+-]+$", "an SPDX license identifier such as CC-BY-4.0")]
     url: Url
 
 
@@ -100,12 +132,12 @@ class Person(Strict):
     given: Text
 
 
-class Article(Strict):
-    authors: list[Person] = Field(min_length=1)
+class Article(Strict, kw_only=True):
+    authors: Annotated[list[Person], NonEmpty]
     et_al: bool = False
     title: Text
     journal: Text
-    year: int = Field(ge=1000, le=9999)
+    year: Annotated[int, Meta(ge=1000, le=9999)]
     volume: Text | None = None
     issue: Text | None = None
     pages: Text | None = None
@@ -113,17 +145,17 @@ class Article(Strict):
     url: Url | None = None
 
 
+Language = Annotated[str, _pattern("^(" + "|".join(LANGUAGES) + ")$", "one of " + ", ".join(LANGUAGES))]
+TimeZone = Annotated[str, _pattern(r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)+$", "an IANA time zone such as Asia/Shanghai")]
+
+
 class Region(Strict):
     id: Slug
     title: LocalizedLine
     # Shown first on the site in these languages, and (decided in the reader's browser, with no
     # network) to readers whose time zone is one of these IANA names.
-    first_for_languages: list[Annotated[StrictStr, Field(pattern="^(" + "|".join(LANGUAGES) + ")$")]] = Field(
-        default_factory=list
-    )
-    first_for_time_zones: list[Annotated[StrictStr, Field(pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)+$")]] = Field(
-        default_factory=list
-    )
+    first_for_languages: list[Language] = field(default_factory=list)
+    first_for_time_zones: list[TimeZone] = field(default_factory=list)
 
 
 class Mirror(Strict):
@@ -131,7 +163,8 @@ class Mirror(Strict):
     region: Slug
     label: LocalizedLine
     url: Url
-    code: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9._~-]{1,64}$")] | None = None
+    code: Annotated[str, _pattern(r"^[A-Za-z0-9._~-]{1,64}$",
+                                  "an extraction code of letters, digits and . _ ~ - (at most 64)")] | None = None
 
 
 class Clause(Strict):
@@ -143,8 +176,9 @@ class Clause(Strict):
 class Contact(Strict):
     person: LocalizedLine
     intro: Localized | None = None
-    email: EmailStr | None = None
-    wechat: Annotated[StrictStr, Field(pattern=r"^[A-Za-z][-_A-Za-z0-9]{2,63}$")] | None = None
+    email: Email | None = None
+    wechat: Annotated[str, _pattern(r"^[A-Za-z][-_A-Za-z0-9]{2,63}$", "a WeChat ID: a letter, then 2 to 63 letters, "
+                                    "digits, - or _")] | None = None
     url: Url | None = None
 
 
@@ -166,35 +200,35 @@ class LinkCheck(Strict):
     """Settings of `datasite links` and of the build's optional external link check."""
 
     # Host pattern (e.g. "pan.baidu.com", "*.sharepoint.com") -> texts of a dead share's page.
-    dead_share_markers: dict[str, list[Text]] = Field(default_factory=dict)
-    ttl_hours: float = Field(default=24.0, gt=0)
+    dead_share_markers: dict[str, list[Text]] = field(default_factory=dict)
+    ttl_hours: Annotated[float, Meta(gt=0)] = 24.0
 
 
-def _check_description(value: Localized) -> Localized:
+@Check
+def _check_description(value: Localized) -> None:
     # Google Dataset Search wants 50 to 5000 characters.
     for language, text in value.items():
         if not 50 <= len(text) <= 5000:
             raise ValueError(f"the {language} description has {len(text)} characters; use 50 to 5000")
-    return value
 
 
-class Dataset(Strict):
+class Dataset(Strict, kw_only=True):
     id: Slug
     name: LocalizedLine
     title: LocalizedLine
-    description: Annotated[Localized, AfterValidator(_check_description)]
+    description: Annotated[Localized, _check_description]
     site_url: Url | None = None  # where the site is published; canonical and citation URLs use it
     creators: list[Person] | None = None  # of the dataset; the article's authors if not given
     updated: date | None = None  # last revision of this file's content; the citation access date
     license: License
     article: Article
-    regions: list[Region] = Field(min_length=1)
-    mirrors: list[Mirror] = Field(min_length=1)
-    clauses: list[Clause] = Field(min_length=1)
+    regions: Annotated[list[Region], NonEmpty]
+    mirrors: Annotated[list[Mirror], NonEmpty]
+    clauses: Annotated[list[Clause], NonEmpty]
     contact: Contact
-    publications: list[Publication] = Field(default_factory=list)
-    related_datasets: list[RelatedDataset] = Field(default_factory=list)
-    link_check: LinkCheck = Field(default_factory=LinkCheck)
+    publications: list[Publication] = field(default_factory=list)
+    related_datasets: list[RelatedDataset] = field(default_factory=list)
+    link_check: LinkCheck = field(default_factory=LinkCheck)
 
     @property
     def dataset_creators(self) -> list[Person]:
@@ -218,8 +252,8 @@ def translatable_fields(dataset: Dataset) -> Iterator[tuple[tuple, str, Localize
     def walk(node: object, path: tuple, key: str) -> Iterator[tuple[tuple, str, Localized]]:
         if isinstance(node, Localized):
             yield path, key, node
-        elif isinstance(node, BaseModel):
-            for name in type(node).model_fields:
+        elif isinstance(node, Struct):
+            for name in node.__struct_fields__:
                 yield from walk(getattr(node, name), path + (name,), f"{key}.{name}" if key else name)
         elif isinstance(node, list):
             for index, item in enumerate(node):

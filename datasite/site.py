@@ -34,6 +34,7 @@ from .loader import LoadedDataset, display_name, load_dataset
 from .model import LANGUAGES
 from .problems import DatasetError, Problem
 from .render.citation import bib_file, ris_file
+from .render.memo import MEMO
 from .render.pages import QR_FILES, citation_file, render_pages
 from .render.metadata import head_tags
 from .render.qr import qr_svg
@@ -112,6 +113,7 @@ def prepare(config: MkDocsConfig, previous: BuildState | None = None) -> BuildSt
         config.nav = [f"{name}.md" for name in GENERATED_PAGES] + [f"{page.name}.md" for page in pages]
     if reuse:
         return BuildState(loaded, language, previous.sources, previous.links, previous.verdicts)
+    MEMO.open(render_cache_path(path))
     links = collect_links(loaded, Path(config.docs_dir))
     verdicts = link_verdicts(config, loaded, links)
     sources = {
@@ -184,6 +186,11 @@ def write_status(config: MkDocsConfig, state: BuildState) -> None:
     """status.json at the site root: the link report, for tools watching the mirrors."""
     if state.language == LANGUAGES[0]:
         atomic_write(Path(config.site_dir) / "status.json", as_json(report_entries(state.links, state.verdicts)))
+    MEMO.save()  # after the last language too, whose generated files may have added entries
+
+
+def render_cache_path(data: Path) -> Path:
+    return data.resolve().parent / ".cache" / "datasite" / "render.json"
 
 
 def localize_redirects(config: MkDocsConfig, language: str) -> None:

@@ -193,3 +193,33 @@ def test_qr_codes_carry_the_site_and_doi(site):
     assert (site / "assets" / "qr" / "doi.svg").read_text(encoding="utf-8") == qr_svg(doi_url, doi_url)
     images = page(site, "zh/cite").select("img.ds-qr")
     assert [img["src"] for img in images] == ["../../assets/qr/site.svg", "../../assets/qr/doi.svg"]
+
+
+def _site_files(folder) -> dict:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_render_cache_changes_speed_not_output(project):
+    """Formatted citations and QR codes are kept in .cache/datasite/render.json between builds;
+    a warm, a damaged and a missing cache all give the same site, and new data is never served stale."""
+    cache = project / ".cache" / "datasite" / "render.json"
+    assert not cache.exists()
+    assert mkdocs_build(project, "--strict", "--site-dir", "cold").returncode == 0
+    assert cache.exists()
+    assert mkdocs_build(project, "--strict", "--site-dir", "warm").returncode == 0
+    cold = _site_files(project / "cold")
+    assert _site_files(project / "warm") == cold
+    cache.write_text('{"version": 1, "entries": {"x": 1}', encoding="utf-8")  # cut off mid-write
+    result = mkdocs_build(project, "--strict", "--site-dir", "damaged")
+    assert result.returncode == 0, result.stderr
+    assert _site_files(project / "damaged") == cold
+    assert json.loads(cache.read_text(encoding="utf-8"))["entries"]  # rewritten whole
+
+    path = project / "dataset.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"title: {TITLE}", "title: A renamed article"),
+                    encoding="utf-8")
+    assert mkdocs_build(project, "--strict", "--site-dir", "edited").returncode == 0
+    html = page(project / "edited", "cite")
+    assert code_after(html, "article-apa").strip() == EXPECTED["article-apa"].replace(TITLE, "A renamed article")
+    bib = (project / "edited" / "citation" / "wenzhou-randomized-battery-data.bib").read_text(encoding="utf-8")
+    assert "{A renamed article}" in bib and TITLE not in bib

@@ -99,10 +99,10 @@ def test_example_dataset_builds_with_the_same_code(tmp_path):
 @pytest.mark.parametrize("old,new,message", [
     ("site_url: https://lvdongzhen.github.io/Wenzhou-Randomized-Battery-Data/",
      "site_url: 'https://e.org/\"><script>alert(1)</script>'", "site_url: a URL may not contain"),
-    ("doi: 10.1016/j.xcrp.2024.102164", "doi: '10.1016/<img src=x>'", "article.doi: String should match"),
+    ("doi: 10.1016/j.xcrp.2024.102164", "doi: '10.1016/<img src=x>'", "article.doi: '10.1016/<img src=x>' is not a DOI"),
     ("url: https://pan.quark.cn/s/0fe7ffce2dec", "url: https://pan.quark.cn:99999/s", "not a number from 0 to 65535"),
     ("label: {en: Quark Drive, zh: 夸克网盘}", "label: {en: \"Quark\\nDrive\", zh: 夸克网盘}", "must be a single line"),
-    ("    code: nj5b", "    code: 'nj`5b'", "mirrors[9].code: String should match"),
+    ("    code: nj5b", "    code: 'nj`5b'", "mirrors[9].code: 'nj`5b' is not an extraction code"),
 ])
 def test_unsafe_values_are_refused(project, old, new, message):
     path = project / "dataset.yml"
@@ -144,3 +144,22 @@ def test_lock_file_with_damaged_entries_is_reported(project):
     result = datasite(project, "check")
     assert result.returncode == 1 and "translation lock file is unreadable" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_mistake_is_reported_in_one_run(project):
+    path = project / "dataset.yml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in [("  wechat: LyuDongzhen", "  wechatt: LyuDongzhen"),
+                     ("  email: lvdongzhen@hrbeu.edu.cn", "  email: lvdongzhen@hrbeu"),
+                     ("year: 2024", "year: 24"),
+                     ("    label: {en: Quark Drive, zh: 夸克网盘}", "    label: {en: Quark Drive}")]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    result = datasite(project, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    for expected in ["contact.wechatt: unknown key 'wechatt' (did you mean 'wechat'?)",
+                     "contact.email: 'lvdongzhen@hrbeu' is not an e-mail address",
+                     "article.year: expected a whole number at least 1000 and at most 9999, got 24",
+                     "mirrors[6].label: missing the 'zh' text"]:
+        assert expected in result.stderr, result.stderr

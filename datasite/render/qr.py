@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import io
 
-import segno
+from .memo import memoized
 
 
-@functools.lru_cache(maxsize=16)
+@memoized("segno")
 def qr_svg(payload: str, title: str) -> str:
     """A deterministic, self-contained SVG of `payload` (no XML declaration, scalable)."""
+    import segno  # only when the render cache does not have the SVG
+
     out = io.BytesIO()
     segno.make(payload, error="m", micro=False).save(
         out, kind="svg", scale=4, border=2, xmldecl=False, title=title, dark="#000", light="#fff"

@@ -1,0 +1,95 @@
+"""Results of the slow renderers (citation styles, BibTeX, RIS, QR codes), kept between builds.
+
+Those renderers are pure: the same input and the same library versions give the same text. A
+build that finds the text in the cache neither runs them nor imports their libraries (citeproc
+with lxml, bibtexparser, rispy, segno: together about a tenth of a build's time). The cache
+is one JSON file, read once and written atomically; an unreadable or outdated file is simply
+rebuilt, since everything in it can be computed again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+log = logging.getLogger("mkdocs.plugins.datasite")
+
+FORMAT_VERSION = 1
+
+
+class RenderMemo:
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.entries: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.changed = False
+
+    def open(self, path: Path) -> None:
+        """Use the cache file at `path` (from now until `save`)."""
+        if path == self.path:
+            return
+        self.path, self.entries, self.used, self.changed = path, {}, set(), False
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") == FORMAT_VERSION and isinstance(data.get("entries"), dict):
+                self.entries = {k: v for k, v in data["entries"].items() if isinstance(v, str)}
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, AttributeError) as exc:
+            log.debug("datasite: render cache %s unreadable (%s); rebuilding it", path, exc)
+
+    def lookup(self, key: str, compute: Callable[[], str]) -> str:
+        value = self.entries.get(key)
+        if value is None:
+            value = compute()
+            self.entries[key] = value
+            self.changed = True
+        self.used.add(key)
+        return value
+
+    def save(self) -> None:
+        """Write the entries this build used (older ones are dropped), if anything changed."""
+        if self.path is None or not (self.changed or set(self.entries) != self.used):
+            return
+        from ..sync import atomic_write
+
+        content = {"version": FORMAT_VERSION, "entries": {k: self.entries[k] for k in sorted(self.used)}}
+        try:
+            atomic_write(self.path, json.dumps(content, ensure_ascii=False, indent=0) + "\n")
+        except OSError as exc:  # a read-only checkout still builds, only slower
+            log.debug("datasite: cannot write render cache %s (%s)", self.path, exc)
+        self.entries = content["entries"]
+        self.changed = False
+
+
+MEMO = RenderMemo()
+
+
+@functools.cache
+def _versions(module: str, distributions: tuple[str, ...]) -> str:
+    # The renderer's own code counts as much as its libraries: a change to either is a new key.
+    code = hashlib.sha256(Path(sys.modules[module].__file__).read_bytes()).hexdigest()
+    return ",".join([code] + [f"{name}={metadata.version(name)}" for name in distributions])
+
+
+def memoized(*distributions: str):
+    """Keep the function's text results in MEMO, keyed by its arguments, its module's source and
+    the versions of the libraries (`distributions`) it uses."""
+
+    def decorate(function: Callable[..., str]) -> Callable[..., str]:
+        @functools.wraps(function)
+        def wrapper(*args):
+            source = json.dumps([function.__module__, function.__qualname__, _versions(function.__module__, distributions), args],
+                                ensure_ascii=False, sort_keys=True)
+            key = hashlib.sha256(source.encode("utf-8")).hexdigest()
+            return MEMO.lookup(key, lambda: function(*args))
+
+        return wrapper
+
+    return decorate

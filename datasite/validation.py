@@ -1,0 +1,177 @@
+"""Validate plain data (parsed YAML) against the model and report every mistake at once.
+
+msgspec converts data into the model's structs and checks the constraints declared there
+(types, patterns, lengths, ranges, unknown keys), but it stops at the first mistake. A
+maintainer fixing dataset.yml wants all of them, so this module walks the data alongside the
+model's type hints, lets msgspec judge each value, runs the model's `Check` rules, and
+collects one message per mistake with its key path. Only data with no mistake is converted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import types
+from datetime import date
+import typing
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+
+import msgspec
+
+from . import model
+from .model import LANGUAGES, Check, Dataset
+
+KeyPath = tuple  # such as ("mirrors", 3, "url")
+
+
+class SchemaError(Exception):
+    """Every mistake found, as (key path, message) pairs."""
+
+    def __init__(self, errors: list[tuple[KeyPath, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{path}: {message}" for path, message in errors))
+
+
+T = typing.TypeVar("T")
+
+
+def validate(data: Any, target: type[T] = Dataset) -> T:
+    errors = list(_errors(data, target, ()))
+    if errors:
+        raise SchemaError(errors)
+    try:
+        return msgspec.convert(data, target)
+    except msgspec.ValidationError as exc:  # a rule the walk above does not know about
+        raise SchemaError([((), str(exc))]) from None
+
+
+@functools.cache
+def _hints(struct: type) -> dict[str, Any]:
+    return get_type_hints(struct, vars(model), include_extras=True)
+
+
+@functools.cache
+def _all_keys() -> list[str]:
+    return sorted({name for obj in vars(model).values()
+                   if isinstance(obj, type) and issubclass(obj, msgspec.Struct)
+                   for name in obj.__struct_fields__})
+
+
+@functools.cache
+def _split(annotation: Any) -> tuple[Any, tuple[msgspec.Meta, ...], tuple[Check, ...], Any]:
+    """The bare type of an annotation, its msgspec constraints, its datasite checks, and the
+    type msgspec judges a single value by (the bare type with its constraints)."""
+    metas: list[msgspec.Meta] = []
+    checks: list[Check] = []
+    while get_origin(annotation) is Annotated:
+        annotation, *extras = get_args(annotation)
+        metas += [e for e in extras if isinstance(e, msgspec.Meta)]
+        checks += [e for e in extras if isinstance(e, Check)]
+    leaf = Annotated[(annotation, *metas)] if metas else annotation
+    return annotation, tuple(metas), tuple(checks), leaf
+
+
+def _errors(value: Any, annotation: Any, path: KeyPath):
+    bare, metas, checks, leaf = _split(annotation)
+    origin = get_origin(bare)
+
+    if origin in (Union, types.UnionType):  # only `X | None` occurs in the model
+        if value is None:
+            return
+        (inner,) = [arg for arg in get_args(bare) if arg is not type(None)]
+        yield from _errors(value, Annotated[(inner, *metas, *checks)] if metas or checks else inner, path)
+        return
+
+    if value is None:  # `key:` with nothing after it
+        yield path, "has no value: write one, or remove the key if it is optional"
+        return
+
+    if isinstance(bare, type) and issubclass(bare, msgspec.Struct):
+        if not isinstance(value, dict):
+            yield path, "expected a mapping of keys (key: value)"
+            return
+        found = list(_struct_errors(value, bare, path))
+        yield from found
+        if not found:
+            yield from _check_errors(value, bare, checks, path)
+        return
+
+    if origin is list:
+        if not isinstance(value, list):
+            yield path, "expected a list (lines starting with '- ')"
+            return
+        for meta in metas:
+            if meta.min_length and len(value) < meta.min_length:
+                yield path, f"the list needs at least {meta.min_length} item{'s' if meta.min_length > 1 else ''}"
+        (item,) = get_args(bare)
+        for index, entry in enumerate(value):
+            yield from _errors(entry, item, path + (index,))
+        return
+
+    if origin is dict:
+        if not isinstance(value, dict):
+            yield path, "expected a mapping of keys (key: value)"
+            return
+        _, item = get_args(bare)
+        for key, entry in value.items():
+            yield from _errors(entry, item, path + (key,))
+        return
+
+    try:
+        msgspec.convert(value, leaf)
+    except msgspec.ValidationError as exc:
+        yield path, _leaf_message(value, bare, metas, str(exc))
+        return
+    yield from _check_errors(value, bare, checks, path)
+
+
+def _struct_errors(value: dict, struct: type, path: KeyPath):
+    hints = _hints(struct)
+    for key in value:
+        if key not in hints:
+            close = difflib.get_close_matches(str(key), _all_keys(), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            yield path + (key,), f"unknown key '{key}'{hint}"
+    for field in msgspec.structs.fields(struct):
+        if field.name in value:
+            yield from _errors(value[field.name], hints[field.name], path + (field.name,))
+        elif field.required:
+            # Reported at the mapping that lacks the key: that is where it has to be added.
+            if field.name in LANGUAGES:
+                yield path, f"missing the '{field.name}' text (every text needs {', '.join(LANGUAGES)})"
+            else:
+                yield path, f"required key '{field.name}' is missing"
+
+
+def _check_errors(value: Any, bare: Any, checks: tuple[Check, ...], path: KeyPath):
+    if not checks:
+        return
+    if isinstance(bare, type) and issubclass(bare, msgspec.Struct):
+        value = msgspec.convert(value, bare)  # checks of a mapping see the model object
+    for check in checks:
+        try:
+            check(value)
+        except ValueError as exc:
+            yield path, str(exc)
+            return
+
+
+def _leaf_message(value: Any, bare: Any, metas: tuple[msgspec.Meta, ...], fallback: str) -> str:
+    if bare is str and not isinstance(value, str):
+        if isinstance(value, (dict, list)):
+            return "expected text"
+        return f"expected text, got {value!r}: put the value in quotes"
+    described = [meta.description for meta in metas if meta.description]
+    if isinstance(value, str) and described:
+        return f"{value!r} is not {described[0]}"
+    if bare is bool:
+        return f"expected true or false, got {value!r}"
+    if bare in (int, float):
+        bounds = [f"{word} {getattr(meta, name)}" for meta in metas
+                  for name, word in (("ge", "at least"), ("gt", "more than"), ("le", "at most"), ("lt", "less than"))
+                  if getattr(meta, name) is not None]
+        kind = "a whole number" if bare is int else "a number"
+        return f"expected {kind}{' ' + ' and '.join(bounds) if bounds else ''}, got {value!r}"
+    if bare is date:
+        return f"expected a date (YYYY-MM-DD), got {value!r}"
+    return f"{fallback} (got {value!r})"
