@@ -2,10 +2,11 @@
 
 1. Builds the site, and a plain mkdocs-material + mkdocs-static-i18n site of the same pages
    without datasite's hooks, overrides, styles or scripts (the "default setup"); prints the
-   full-build time of each (9 back-to-back rounds; CPU and wall time) and the median of the
-   rounds' ratios (target: at most 1.15). datasite is built twice a round: with its render
-   cache (.cache/datasite/render.json: formatted citations and QR codes, as every build after a
-   checkout's first has it) and without (a fresh checkout's first build).
+   full-build time of each (9 back-to-back rounds; CPU and wall time; the median of the rounds'
+   ratios) and, if valgrind is installed, the instructions one build of each executes, which
+   unlike time does not vary from run to run (target for the ratios: at most 1.15). datasite is
+   built with its render cache (.cache/datasite/render.json: formatted citations and QR codes,
+   as every build after a checkout's first has it) and without (a fresh checkout's first build).
 2. Serves each on 127.0.0.1 and runs Lighthouse (mobile; npm package, Debian's chromium) on the
    home and download pages in both languages; prints the four scores, the total transfer and
    the number of requests to other hosts (the run with the median performance of 3). Targets for datasite: accessibility, best practices
@@ -13,7 +14,8 @@
    the default setup's.
 
     python3 benchmarks/pages.py            (needs `npm ci` and chromium: see tests/setup.sh)
-    python3 benchmarks/pages.py --builds-only
+    python3 benchmarks/pages.py --builds-only    (no Lighthouse)
+    python3 benchmarks/pages.py --no-valgrind    (no instruction counts, which take minutes)
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import http.server
 import io
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -61,6 +64,29 @@ plugins:
         - {{locale: zh, name: 中文, build: true}}
 markdown_extensions: [attr_list, toc, pymdownx.highlight, pymdownx.superfences]
 """
+
+
+VARIANTS = {"cached": "with render cache", "uncached": "first build, no cache"}
+
+
+def instructions(builds: dict[str, tuple[Path, Path]]) -> dict[str, int]:
+    """Instructions executed by one full build of each config, counted by valgrind (all at once:
+    a build under valgrind takes minutes). Unlike time, the count is the same on every run."""
+    running = {
+        name: subprocess.Popen(
+            ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+             sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)],
+            cwd=config.parent, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for name, (config, site_dir) in builds.items()
+    }
+    counts = {}
+    for name, process in running.items():
+        _, stderr = process.communicate(timeout=3600)
+        match = re.search(r"I\s+refs:\s+([\d,]+)", stderr)
+        if process.returncode != 0 or not match:
+            raise SystemExit(f"valgrind build {name} failed:\n{stderr[-2000:]}")
+        counts[name] = int(match.group(1).replace(",", ""))
+    return counts
 
 
 def build(config: Path, site_dir: Path) -> tuple[float, float]:
@@ -181,15 +207,28 @@ def main() -> None:
             render_cache.unlink(missing_ok=True)
             times["uncached"].append(build(ours_config, tmp / "ours-site"))
             times["cached"].append(build(ours_config, tmp / "ours-site"))
-        # The builds of a round run back to back, under the same machine conditions: the median of
-        # the rounds' ratios is steadier than a ratio of medians on a shared machine.
+        # Single builds on a shared virtual machine vary by a third; the builds of a round run
+        # back to back, under the same conditions, so the median of the rounds' ratios is the
+        # steadiest time figure. Instructions executed (valgrind) do not vary at all.
         for index, kind in ((1, "CPU time"), (0, "wall time")):
             plain = statistics.median(t[index] for t in times["plain"])
-            for variant, label in (("cached", "with render cache"), ("uncached", "first build, no cache")):
+            for variant, label in VARIANTS.items():
                 ours = statistics.median(t[index] for t in times[variant])
                 ratio = statistics.median(o[index] / p[index] for o, p in zip(times[variant], times["plain"]))
                 print(f"full build, {kind}, {label} (median of {ROUNDS} rounds): datasite {ours:.2f} s, "
                       f"plain theme {plain:.2f} s, ratio {ratio:.2f} (target <= 1.15)")
+        if "--no-valgrind" not in sys.argv:
+            if shutil.which("valgrind"):
+                cold_config = datasite_project(tmp / "ours-cold", ours_url)
+                counts = instructions({"plain": (plain_config, tmp / "vg-plain"),
+                                       "cached": (ours_config, tmp / "vg-ours"),
+                                       "uncached": (cold_config, tmp / "vg-ours-cold")})
+                for variant, label in VARIANTS.items():
+                    print(f"full build, instructions executed, {label} (valgrind): datasite {counts[variant]:,}, "
+                          f"plain theme {counts['plain']:,}, ratio {counts[variant] / counts['plain']:.3f} "
+                          "(target <= 1.15)")
+            else:
+                print("(valgrind is not installed: no instruction counts; apt-get install valgrind)")
         if builds_only:
             return
         print()
@@ -203,7 +242,7 @@ def main() -> None:
                       f"{result['best-practices']:>4} {result['seo']:>4} {result['bytes']:>8} "
                       f"{result['third_party']:>9}  {' '.join(result['failed'][:6])}")
         ratio = results[("datasite", "")]["bytes"] / results[("default", "")]["bytes"]
-        print(f"\nhome page transfer: datasite / default = {ratio:.2f} (target <= 1.00)")
+        print(f"\nhome page transfer: datasite / default = {ratio:.3f} (target <= 1.000)")
         plain_server.shutdown()
         ours_server.shutdown()
 
