@@ -45,10 +45,10 @@
 
   /* Mirrors of the region that suits the reader's time zone come first (all stay listed). */
   function preferRegionForTimeZone() {
+    var headings = document.querySelectorAll("article h2[data-ds-region]");
+    if (!headings.length) return;  /* before Intl, whose first use is slow: most pages have none */
     var zone = "";
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
-    var headings = document.querySelectorAll("article h2[data-ds-region]");
-    if (!headings.length) return;
     var first = headings[0];
     Array.prototype.forEach.call(headings, function (heading) {
       var zones = (heading.getAttribute("data-ds-first-tz") || "").split(" ");
