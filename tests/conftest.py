@@ -51,6 +51,15 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+def edit(project: Path, old: str, new: str, name: str = "dataset.yml") -> int:
+    """Replace `old` once in the file; return the 1-based line where the edit starts."""
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not unique in {name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A private copy of the project that a test may break."""

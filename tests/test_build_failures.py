@@ -7,18 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import mkdocs_build
+from conftest import edit, mkdocs_build
 
 TRACEBACK = "Traceback (most recent call last)"
-
-
-def edit(project: Path, old: str, new: str, name: str = "dataset.yml") -> int:
-    """Replace `old` once in the file; return the 1-based line where the edit starts."""
-    path = project / name
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is not unique in {name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
 
 
 def line_after(project: Path, anchor: str, needle: str) -> int:

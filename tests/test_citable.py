@@ -12,7 +12,7 @@ import pytest
 import rispy
 import yaml
 
-from conftest import FIXTURES, ROOT, datasite, mkdocs_build, page, text_of
+from conftest import FIXTURES, ROOT, datasite, edit, mkdocs_build, page, text_of
 
 SITE_URL = "https://lvdongzhen.github.io/Wenzhou-Randomized-Battery-Data/"
 DOI = "10.1016/j.xcrp.2024.102164"
@@ -215,9 +215,7 @@ def test_render_cache_changes_speed_not_output(project):
     assert _site_files(project / "damaged") == cold
     assert json.loads(cache.read_text(encoding="utf-8"))["entries"]  # rewritten whole
 
-    path = project / "dataset.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace(f"title: {TITLE}", "title: A renamed article"),
-                    encoding="utf-8")
+    edit(project, f"title: {TITLE}", "title: A renamed article")
     assert mkdocs_build(project, "--strict", "--site-dir", "edited").returncode == 0
     html = page(project / "edited", "cite")
     assert code_after(html, "article-apa").strip() == EXPECTED["article-apa"].replace(TITLE, "A renamed article")

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, datasite, mkdocs_build, page
+from conftest import ROOT, datasite, edit, mkdocs_build, page
 
 
 def test_check_passes_on_the_embedded_dataset():
@@ -17,8 +17,7 @@ def test_check_passes_on_the_embedded_dataset():
 
 
 def test_check_reports_problems_with_exit_1(project):
-    path = project / "dataset.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  wechat:", "  wechatt:"), encoding="utf-8")
+    edit(project, "  wechat:", "  wechatt:")
     result = datasite(project, "check")
     assert result.returncode == 1
     assert "dataset.yml:" in result.stderr and "contact.wechatt: unknown key" in result.stderr
@@ -38,18 +37,15 @@ def test_missing_data_file(project):
 
 
 def test_numeric_extraction_code_must_be_quoted(project):
-    path = project / "dataset.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("code: nj5b", "code: 0042"), encoding="utf-8")
+    edit(project, "code: nj5b", "code: 0042")
     result = datasite(project, "check")
     assert result.returncode == 1
     assert "mirrors[9].code: expected text" in result.stderr and "quotes" in result.stderr
 
 
 def test_duplicate_ids_and_unknown_regions(project):
-    path = project / "dataset.yml"
-    text = path.read_text(encoding="utf-8").replace("  - id: baidu-backup", "  - id: baidu")
-    text = text.replace("    region: china\n    label: {en: Quark", "    region: chna\n    label: {en: Quark")
-    path.write_text(text, encoding="utf-8")
+    edit(project, "  - id: baidu-backup", "  - id: baidu")
+    edit(project, "    region: china\n    label: {en: Quark", "    region: chna\n    label: {en: Quark")
     result = datasite(project, "check")
     assert result.returncode == 1
     assert "mirrors[8].id: id 'baidu' is used more than once" in result.stderr
@@ -105,10 +101,7 @@ def test_example_dataset_builds_with_the_same_code(tmp_path):
     ("    code: nj5b", "    code: 'nj`5b'", "mirrors[9].code: 'nj`5b' is not an extraction code"),
 ])
 def test_unsafe_values_are_refused(project, old, new, message):
-    path = project / "dataset.yml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    edit(project, old, new)
     result = datasite(project, "check")
     assert result.returncode == 1 and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
@@ -128,11 +121,8 @@ def test_generated_files_are_readable_by_others(project):
 
 
 def test_readme_export_escapes_markdown(project):
-    path = project / "dataset.yml"
-    text = path.read_text(encoding="utf-8").replace(
-        "Commercial use of the relevant data is permitted",
-        "1. Commercial | use & *of* the relevant data is permitted", 1)
-    path.write_text(text, encoding="utf-8")
+    edit(project, "Commercial use of the relevant data is permitted",
+         "1. Commercial | use & *of* the relevant data is permitted")
     assert datasite(project, "export", "readme").returncode == 0
     readme = (project / "README.dataset.md").read_text(encoding="utf-8")
     assert "1\\. Commercial \\| use \\& \\*of\\* the relevant data" in readme
@@ -147,15 +137,11 @@ def test_lock_file_with_damaged_entries_is_reported(project):
 
 
 def test_every_mistake_is_reported_in_one_run(project):
-    path = project / "dataset.yml"
-    text = path.read_text(encoding="utf-8")
     for old, new in [("  wechat: LyuDongzhen", "  wechatt: LyuDongzhen"),
                      ("  email: lvdongzhen@hrbeu.edu.cn", "  email: lvdongzhen@hrbeu"),
                      ("year: 2024", "year: 24"),
                      ("    label: {en: Quark Drive, zh: 夸克网盘}", "    label: {en: Quark Drive}")]:
-        assert old in text
-        text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
+        edit(project, old, new)
     result = datasite(project, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     for expected in ["contact.wechatt: unknown key 'wechatt' (did you mean 'wechat'?)",
