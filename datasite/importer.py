@@ -16,13 +16,12 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 
 from .model import LANGUAGES
-from .tokens import find_urls, invariant_tokens
+from .tokens import EMAIL as _EMAIL, find_urls, invariant_tokens
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _SECTION = re.compile(r"^\s*(?:\*\*\*(?P<a>.+?)\*\*\*|#{2,4}\s+(?P<b>.+?)|\*\*(?P<c>[^*]+)\*\*)\s*(?:<br\s*/?>)?\s*$")
 _TITLE = re.compile(r"^#\s+(?P<title>.+?)\s*$")
 _BR = re.compile(r"\s*<br\s*/?>\s*$", re.IGNORECASE)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _CODE = re.compile(r"(?:PWD|pwd|Pwd|password|Password|code|Code|提取码|密码|访问码)\s*[:：=]\s*([A-Za-z0-9]{2,12})")
 _WECHAT = re.compile(r"(?:WeChat(?:\s*ID)?|微信号?)\s*[:：]\s*([A-Za-z][-_A-Za-z0-9]{2,63})")
 _LICENSE = re.compile(r"CC\s?BY(?:-(?:NC|ND|SA)){0,2}\s?\d\.\d|CC0\s?1\.0")

@@ -120,9 +120,12 @@ def _construct(loader, node, path: Path_, marks: dict, display: str, seen: set):
                                         "YAML aliases (*name) are not supported here: write the value out")])
         seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)  # resolve YAML merge keys (<<) like the safe loader does
         result: dict = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *name` copies from an alias
+                line, column = _mark(key_node)
+                raise DatasetError([Problem(display, line, column, format_path(path),
+                                            "YAML merge keys (<<) are not supported here: write the keys out")])
             if not isinstance(key_node, yaml.ScalarNode):
                 line, column = _mark(key_node)
                 raise DatasetError([Problem(display, line, column, format_path(path), "keys must be plain words")])
@@ -159,14 +162,14 @@ def cross_reference_problems(loaded: LoadedDataset) -> list[Problem]:
     """Checks that span several entries: unique ids (they are anchors) and region references."""
     dataset = loaded.dataset
     problems = []
-    for list_name in ("regions", "mirrors", "clauses"):
-        items = getattr(dataset, list_name)
-        counts = Counter(item.id for item in items)
-        for index, item in enumerate(items):
+    # Regions and mirrors are anchors of the same page (download), clauses of another (license).
+    for list_names in (("regions", "mirrors"), ("clauses",)):
+        entries = [(name, index, item) for name in list_names for index, item in enumerate(getattr(dataset, name))]
+        counts = Counter(item.id for _, _, item in entries)
+        for name, index, item in entries:
             if counts[item.id] > 1:
-                problems.append(
-                    loaded.problem((list_name, index, "id"), f"id '{item.id}' is used more than once in {list_name}")
-                )
+                problems.append(loaded.problem(
+                    (name, index, "id"), f"id '{item.id}' is used more than once in {' and '.join(list_names)}"))
     region_ids = {r.id for r in dataset.regions}
     for index, mirror in enumerate(dataset.mirrors):
         if mirror.region not in region_ids:

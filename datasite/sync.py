@@ -144,7 +144,7 @@ def read_lock(path: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
         ):
             raise ValueError("unexpected content")
         return entries, []
-    except (ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         message = f"the translation lock file is unreadable ({exc.__class__.__name__}); " \
                   "run `datasite confirm --all` to write it again"
         return {}, [Problem(display_name(path), 1, 1, "", message)]

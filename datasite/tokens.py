@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import re
 
-# Stops at whitespace and at CJK punctuation, which commonly follows a URL in Chinese text.
-_URL = re.compile(r"(?:https?|mailto):[^\s<>\"'，。；、：（）《》“”！？]+", re.IGNORECASE)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_DOI = re.compile(r"\b10\.[0-9]{4,9}/[^\s<>\"'，。；、：（）《》“”！？]+")
+# Chinese characters and punctuation (CJK symbols, ideographs, full-width forms).
+CJK_CHARACTERS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+# URLs and DOIs stop at whitespace and at Chinese text, which in Chinese sentences follows them
+# with no space between ("见https://…获取").
+_URL = re.compile(rf"(?:https?|mailto):[^\s<>\"'“”{CJK_CHARACTERS}]+", re.IGNORECASE)
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_DOI = re.compile(rf"\b10\.[0-9]{{4,9}}/[^\s<>\"'“”{CJK_CHARACTERS}]+")
 _DIGITS = re.compile(r"(?<![0-9])[0-9]{4,}(?![0-9])")
 _TRAILING = ".,;:!?)]}'\""
 
 
+_CLOSING = {")": "(", "]": "[", "}": "{"}
+
+
 def _trim(token: str) -> str:
-    return token.rstrip(_TRAILING)
+    """Drop sentence punctuation after a token, but not a bracket the token itself opened
+    ("https://en.wikipedia.org/wiki/Ohm_(unit)")."""
+    while token and token[-1] in _TRAILING:
+        last = token[-1]
+        if last in _CLOSING and token.count(_CLOSING[last]) >= token.count(last):
+            break
+        token = token[:-1]
+    return token
 
 
 def find_urls(text: str) -> list[tuple[int, int, str]]:
@@ -31,7 +44,7 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
 
 def invariant_tokens(text: str) -> set[str]:
     tokens = {url for _, _, url in find_urls(text)}
-    tokens |= {_trim(m.group()) for m in _EMAIL.finditer(text)}
+    tokens |= {_trim(m.group()) for m in EMAIL.finditer(text)}
     tokens |= {_trim(m.group()) for m in _DOI.finditer(text)}
     tokens |= set(_DIGITS.findall(text))
     return tokens

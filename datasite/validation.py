@@ -13,7 +13,6 @@ import difflib
 import functools
 import types
 from datetime import date
-import typing
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 import msgspec
@@ -32,15 +31,12 @@ class SchemaError(Exception):
         super().__init__("; ".join(f"{path}: {message}" for path, message in errors))
 
 
-T = typing.TypeVar("T")
-
-
-def validate(data: Any, target: type[T] = Dataset) -> T:
-    errors = list(_errors(data, target, ()))
+def validate(data: Any) -> Dataset:
+    errors = list(_errors(data, Dataset, ()))
     if errors:
         raise SchemaError(errors)
     try:
-        return msgspec.convert(data, target)
+        return msgspec.convert(data, Dataset)
     except msgspec.ValidationError as exc:  # a rule the walk above does not know about
         raise SchemaError([((), str(exc))]) from None
 
@@ -48,13 +44,6 @@ def validate(data: Any, target: type[T] = Dataset) -> T:
 @functools.cache
 def _hints(struct: type) -> dict[str, Any]:
     return get_type_hints(struct, vars(model), include_extras=True)
-
-
-@functools.cache
-def _all_keys() -> list[str]:
-    return sorted({name for obj in vars(model).values()
-                   if isinstance(obj, type) and issubclass(obj, msgspec.Struct)
-                   for name in obj.__struct_fields__})
 
 
 @functools.cache
@@ -129,7 +118,7 @@ def _struct_errors(value: dict, struct: type, path: KeyPath):
     hints = _hints(struct)
     for key in value:
         if key not in hints:
-            close = difflib.get_close_matches(str(key), _all_keys(), n=1)
+            close = difflib.get_close_matches(str(key), list(hints), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             yield path + (key,), f"unknown key '{key}'{hint}"
     for field in msgspec.structs.fields(struct):

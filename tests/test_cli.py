@@ -149,3 +149,44 @@ def test_every_mistake_is_reported_in_one_run(project):
                      "article.year: expected a whole number at least 1000 and at most 9999, got 24",
                      "mirrors[6].label: missing the 'zh' text"]:
         assert expected in result.stderr, result.stderr
+
+
+def test_unknown_key_hint_names_a_key_of_that_place(project):
+    edit(project, "    url: https://github.com/lvdongzhen/Wenzhou-Randomized-Battery-Data\n",
+         "    url: https://github.com/lvdongzhen/Wenzhou-Randomized-Battery-Data\n    note: x\n")
+    result = datasite(project, "check")
+    assert result.returncode == 1 and "mirrors[0].note: unknown key 'note'" in result.stderr, result.stderr
+    assert "did you mean 'note'" not in result.stderr
+
+
+def test_key_without_value_is_named(project):
+    line = edit(project, "year: 2024", "year:")
+    result = datasite(project, "check")
+    assert result.returncode == 1 and f"dataset.yml:{line}:3: article.year: has no value" in result.stderr, \
+        result.stderr
+
+
+def test_a_mirror_id_may_not_repeat_a_region_id(project):
+    # Both are anchors of the download page: /download/#international must lead to one place.
+    edit(project, "  - id: github", "  - id: international")
+    result = datasite(project, "check")
+    assert result.returncode == 1, result.stderr
+    assert "regions[0].id: id 'international' is used more than once in regions and mirrors" in result.stderr
+    assert "mirrors[0].id: id 'international' is used more than once" in result.stderr
+
+
+def test_yaml_merge_keys_are_refused_without_a_traceback(project):
+    path = project / "dataset.yml"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "\nlink_check:\n  <<: {ttl_hours: 2}\n  ttl_hours: 3\n", encoding="utf-8")
+    result = datasite(project, "check")
+    assert result.returncode == 1 and "merge keys (<<) are not supported" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_lock_file_that_cannot_be_read_is_reported(project):
+    (project / "dataset.lock.json").unlink()
+    (project / "dataset.lock.json").mkdir()
+    result = datasite(project, "check")
+    assert result.returncode == 1 and "translation lock file is unreadable" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from conftest import FIXTURES, ROOT, normalize, page, text_of
+from conftest import FIXTURES, ROOT, datasite, edit, mkdocs_build, normalize, page, text_of
 
 SEED = (FIXTURES / "seed_README.md").read_text(encoding="utf-8")
 ENGLISH_HALF, CHINESE_HALF = re.split(r"^# (?=WZU)", SEED, flags=re.M)
@@ -140,8 +140,6 @@ def test_no_third_party_resources_in_pages(site):
 
 
 def test_text_from_yaml_is_escaped(project):
-    from conftest import mkdocs_build
-
     data = (project / "dataset.yml").read_text(encoding="utf-8")
     data = data.replace("label: {en: GitHub, zh: GitHub}",
                         "label: {en: '<script>alert(1)</script> *bold*', zh: '<b>粗</b> _斜_'}")
@@ -167,3 +165,21 @@ def test_text_from_yaml_is_escaped(project):
     zh = page(project / "out", "zh/download")
     assert not zh.select("article b, #github em")
     assert "<b>粗</b> _斜_" in text_of(zh.select_one("#github"))
+
+
+def test_urls_end_where_the_text_around_them_says(project):
+    """A URL followed by Chinese text with no space, or ending in a bracket it opened, links whole."""
+    edit(project, "Real-Life Scenarios, Cell Reports Physical Science (2024), https://doi.org/10.1016/j.xcrp.2024.102164\n",
+         "Real-Life Scenarios, Cell Reports Physical Science (2024), https://doi.org/10.1016/j.xcrp.2024.102164获取全文\n")
+    edit(project, "  wechat: LyuDongzhen\n", "  wechat: LyuDongzhen\n  url: https://en.wikipedia.org/wiki/Ohm_(unit)\n")
+    assert datasite(project, "confirm", "clauses.accessibility-and-attribution.body").returncode == 0
+    result = mkdocs_build(project, "--strict", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr  # the same DOI URL in both languages
+    license_zh = page(project / "out", "zh/license")
+    assert license_zh.select_one('a[href="https://doi.org/10.1016/j.xcrp.2024.102164"]')
+    assert "获取全文" in text_of(license_zh.select_one("article"))
+    for prefix, label in (("", "Web"), ("zh/", "网页")):
+        contact = page(project / "out", f"{prefix}contact")
+        link = contact.select_one('a[href="https://en.wikipedia.org/wiki/Ohm_(unit)"]')
+        assert link and link.get_text() == "https://en.wikipedia.org/wiki/Ohm_(unit)"
+        assert link.find_parent("dd").find_previous_sibling("dt").get_text() == label

@@ -266,6 +266,7 @@ def _contact(dataset: Dataset, lang: str, ui: dict) -> str:
             f'{_copy_button(contact.wechat, ui["copy_wechat"], ui)}</dd>'
         )
     if contact.url:
-        rows.append(f'<dt>Web</dt><dd>{linkify(contact.url)}</dd>')
+        rows.append(f'<dt>{escape_html(ui["web"])}</dt>'
+                    f'<dd><a href="{attr(contact.url)}">{escape_html(contact.url)}</a></dd>')
     out += f'<dl class="ds-contact">{"".join(rows)}</dl>\n\n'
     return out

@@ -6,9 +6,9 @@ import html
 import re
 from urllib.parse import quote
 
-from ..tokens import find_urls
+from ..tokens import CJK_CHARACTERS, EMAIL, find_urls
 
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])" + EMAIL.pattern)  # not the tail of a longer word
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!")
 
 
@@ -48,7 +48,7 @@ def linkify(text: str) -> str:
 
 
 _TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_CJK = re.compile(f"[{CJK_CHARACTERS}]+")
 _RAW_TEXT = ("script", "style", "textarea")
 
 
