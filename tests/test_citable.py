@@ -221,3 +221,13 @@ def test_render_cache_changes_speed_not_output(project):
     assert code_after(html, "article-apa").strip() == EXPECTED["article-apa"].replace(TITLE, "A renamed article")
     bib = (project / "edited" / "citation" / "wenzhou-randomized-battery-data.bib").read_text(encoding="utf-8")
     assert "{A renamed article}" in bib and TITLE not in bib
+
+
+def test_bibtex_stays_valid_with_latex_special_characters(project):
+    title = "Li-ion {cells} at 100% SOC & #1_test"
+    edit(project, f"title: {TITLE}", f"title: '{title}'")
+    assert mkdocs_build(project, "--strict", "--site-dir", "out").returncode == 0
+    bib = bibtexparser.parse_file(str(project / "out" / "citation" / "wenzhou-randomized-battery-data.bib"))
+    assert not bib.failed_blocks and [e.entry_type for e in bib.entries] == ["article", "misc"]
+    assert bib.entries[0]["title"] == r"{Li-ion \{cells\} at 100\% SOC \& \#1\_test}"
+    assert title in code_after(page(project / "out", "cite"), "article-apa")  # as written elsewhere

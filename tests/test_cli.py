@@ -123,9 +123,11 @@ def test_generated_files_are_readable_by_others(project):
 def test_readme_export_escapes_markdown(project):
     edit(project, "Commercial use of the relevant data is permitted",
          "1. Commercial | use & *of* the relevant data is permitted")
+    edit(project, "email: lvdongzhen@hrbeu.edu.cn", "email: lv*dong*zhen@hrbeu.edu.cn")
     assert datasite(project, "export", "readme").returncode == 0
     readme = (project / "README.dataset.md").read_text(encoding="utf-8")
     assert "1\\. Commercial \\| use \\& \\*of\\* the relevant data" in readme
+    assert "lv\\*dong\\*zhen@hrbeu.edu.cn" in readme
 
 
 def test_lock_file_with_damaged_entries_is_reported(project):

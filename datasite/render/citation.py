@@ -16,7 +16,6 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from ..model import Article, Dataset, Person
 from .memo import memoized
@@ -105,6 +104,15 @@ def _format_csl(item_json: str, style: str) -> str:
     return text.replace("et al..", "et al.")
 
 
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
+                  "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def _latex(text: str) -> str:
+    """Text for a BibTeX field: braces must balance, and LaTeX reads % & # _ $ ~ ^ \\ as commands."""
+    return "".join(_LATEX_SPECIAL.get(char, char) for char in text)
+
+
 @memoized("bibtexparser")
 def _bibtex(entry_type: str, key: str, fields: dict[str, str]) -> str:
     import bibtexparser
@@ -115,7 +123,7 @@ def _bibtex(entry_type: str, key: str, fields: dict[str, str]) -> str:
 
 
 def _bib_names(people: list[Person], et_al: bool = False) -> str:
-    return " and ".join([f"{p.family}, {p.given}" for p in people] + (["others"] if et_al else []))
+    return " and ".join([f"{_latex(p.family)}, {_latex(p.given)}" for p in people] + (["others"] if et_al else []))
 
 
 def _bib_key(people: list[Person], year: int, title: str) -> str:
@@ -143,12 +151,12 @@ def article_citations(article: Article) -> Citations:
     item = article_csl(article)
     bib_fields = {
         "author": _bib_names(article.authors, article.et_al),
-        "title": "{" + article.title + "}",
-        "journal": article.journal,
+        "title": "{" + _latex(article.title) + "}",
+        "journal": _latex(article.journal),
         "year": str(article.year),
-        "volume": article.volume or "",
-        "number": article.issue or "",
-        "pages": article.pages or "",
+        "volume": _latex(article.volume or ""),
+        "number": _latex(article.issue or ""),
+        "pages": _latex(article.pages or ""),
         "doi": article.doi or "",
         "url": article.url or "",
     }
@@ -178,14 +186,13 @@ def dataset_citations(dataset: Dataset) -> Citations:
     creators = dataset.dataset_creators
     year = dataset.article.year
     url = dataset_url(dataset)
-    accessed = (dataset.updated or date(year, 1, 1)).isoformat()
     bib_fields = {
         "author": _bib_names(creators),
-        "title": "{" + dataset.name["en"] + "}",
+        "title": "{" + _latex(dataset.name["en"]) + "}",
         "year": str(year),
         "howpublished": f"\\url{{{url}}}",
         "url": url,
-        "urldate": accessed if dataset.updated else "",
+        "urldate": dataset.updated.isoformat() if dataset.updated else "",
         "note": "Dataset",
     }
     ris = {

@@ -86,7 +86,7 @@ def _half(dataset: Dataset, language: str) -> str:
     if contact.intro:
         out += [_body(contact.intro[language]), ""]
     if contact.email:
-        out.append(f"- {words['email']}{sep}{contact.email}")
+        out.append(f"- {words['email']}{sep}{escape(contact.email)}")
     if contact.wechat:
         out.append(f"- {words['wechat']}{sep}`{contact.wechat}`")
     if contact.url:
