@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, datasite, edit, mkdocs_build
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -142,3 +142,31 @@ def test_license_page_prints_cleanly(site, serve, browser):
     context.close()
     assert set(hidden) == {"none"}
     assert clauses == 9 and pdf.startswith(b"%PDF")
+
+
+def test_regions_for_the_time_zone_keep_their_own_order(project, serve, browser):
+    edit(project, "# Every mirror once.", "  - id: asia\n    title: {en: Data Storage in Asia, zh: 数据亚洲存储位置}\n"
+                                          "    first_for_time_zones: [Asia/Shanghai]\n\n# Every mirror once.")
+    edit(project, "mirrors:\n", "mirrors:\n  - id: asia-drive\n    region: asia\n    label: {en: Asia Drive, zh: 亚洲网盘}\n"
+                                "    url: https://example.org/asia\n")
+    assert datasite(project, "confirm", "--all").returncode == 0
+    result = mkdocs_build(project, "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    context, tab, _ = open_page(browser, f"{serve(project / 'out')}/download/", timezone_id="Asia/Shanghai")
+    order, mirrors = region_order(tab), mirror_ids(tab)
+    context.close()
+    assert order == ["china", "asia", "international"]
+    assert len(mirrors) == 12
+
+
+def test_copy_button_label_returns_after_repeated_clicks(site, serve, browser):
+    context, tab, _ = open_page(browser, f"{serve(site)}/download/",
+                                permissions=["clipboard-read", "clipboard-write"])
+    button = tab.locator('[data-mirror="baidu-backup"] button.ds-copy')
+    label = button.inner_text()
+    button.click()
+    button.click()
+    assert button.inner_text() == "Copied"
+    tab.wait_for_timeout(2500)
+    assert button.inner_text() == label != "Copied"
+    context.close()

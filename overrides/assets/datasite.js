@@ -38,9 +38,10 @@
     var region = liveRegion();
     region.textContent = "";
     window.setTimeout(function () { region.textContent = button.getAttribute("data-ds-copied"); }, 50);
-    var label = button.textContent;
+    /* the label as first written: a second click within 2 s must not keep "Copied" for good */
+    if (!button.hasAttribute("data-ds-label")) button.setAttribute("data-ds-label", button.textContent);
     button.textContent = button.getAttribute("data-ds-done");
-    window.setTimeout(function () { button.textContent = label; }, 2000);
+    window.setTimeout(function () { button.textContent = button.getAttribute("data-ds-label"); }, 2000);
   });
 
   /* Mirrors of the region that suits the reader's time zone come first (all stay listed). */
@@ -49,35 +50,40 @@
     if (!headings.length) return;  /* before Intl, whose first use is slow: most pages have none */
     var zone = "";
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
-    var first = headings[0];
+    /* Regions for this zone move, in their own order, before the first region that is not for it. */
+    var anchor = null;
     Array.prototype.forEach.call(headings, function (heading) {
       var zones = (heading.getAttribute("data-ds-first-tz") || "").split(" ");
-      if (heading === first || zones.indexOf(zone) < 0) return;
+      if (zones.indexOf(zone) < 0) {
+        anchor = anchor || heading;
+        return;
+      }
+      if (!anchor) return;  /* already ahead of every other region */
       var nodes = [heading];
       for (var next = heading.nextElementSibling; next && next.tagName !== "H2"; next = next.nextElementSibling) {
         nodes.push(next);
       }
-      nodes.forEach(function (node) { first.parentNode.insertBefore(node, first); });
+      nodes.forEach(function (node) { anchor.parentNode.insertBefore(node, anchor); });
       /* the table of contents follows the same order */
       var entry = document.querySelector('.md-nav--secondary a[href="#' + heading.id + '"]');
-      var firstEntry = document.querySelector('.md-nav--secondary a[href="#' + first.id + '"]');
-      if (entry && firstEntry) {
-        var item = entry.closest("li"), firstItem = firstEntry.closest("li");
-        firstItem.parentNode.insertBefore(item, firstItem);
+      var anchorEntry = document.querySelector('.md-nav--secondary a[href="#' + anchor.id + '"]');
+      if (entry && anchorEntry) {
+        var anchorItem = anchorEntry.closest("li");
+        anchorItem.parentNode.insertBefore(entry.closest("li"), anchorItem);
       }
-      first = heading;
     });
   }
 
   /* The theme adds a <nav> to every code block; give each a distinct name (axe: landmark-unique). */
   function nameCodeNavs() {
-    var navs = document.querySelectorAll("nav.md-code__nav:not([aria-label])");
-    Array.prototype.forEach.call(navs, function (nav) {
+    var all = Array.prototype.slice.call(document.querySelectorAll("nav.md-code__nav"));
+    all.forEach(function (nav) {
+      if (nav.hasAttribute("aria-label")) return;
       var block = nav.closest(".highlight");
       var heading = block && block.previousElementSibling;
       while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
       var name = heading ? heading.textContent.replace(/¶$/, "").trim() : "";
-      var index = Array.prototype.indexOf.call(document.querySelectorAll("nav.md-code__nav"), nav) + 1;
+      var index = all.indexOf(nav) + 1;
       nav.setAttribute("aria-label", (name ? name + " " : "") + "#" + index);
     });
   }
