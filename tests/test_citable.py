@@ -206,7 +206,9 @@ def test_render_cache_changes_speed_not_output(project):
     assert not cache.exists()
     assert mkdocs_build(project, "--strict", "--site-dir", "cold").returncode == 0
     assert cache.exists()
+    written = cache.stat().st_mtime_ns
     assert mkdocs_build(project, "--strict", "--site-dir", "warm").returncode == 0
+    assert cache.stat().st_mtime_ns == written  # every result came from the cache: nothing to write
     cold = _site_files(project / "cold")
     assert _site_files(project / "warm") == cold
     cache.write_text('{"version": 1, "entries": {"x": 1}', encoding="utf-8")  # cut off mid-write

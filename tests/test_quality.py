@@ -170,3 +170,20 @@ def test_copy_button_label_returns_after_repeated_clicks(site, serve, browser):
     tab.wait_for_timeout(2500)
     assert button.inner_text() == label != "Copied"
     context.close()
+
+
+def test_time_zone_is_only_asked_for_on_pages_with_regions(site, serve, browser):
+    base = serve(site)
+    calls = {}
+    for path in ("license/", "zh/cite/", "download/"):
+        context = browser.new_context()
+        context.add_init_script("""(() => { const asked = Intl.DateTimeFormat.prototype.resolvedOptions;
+            window.dsZoneCalls = 0;
+            Intl.DateTimeFormat.prototype.resolvedOptions = function () { window.dsZoneCalls++;
+                                                                          return asked.call(this); }; })()""")
+        tab = context.new_page()
+        tab.goto(f"{base}/{path}")
+        tab.wait_for_load_state("networkidle")
+        calls[path] = tab.evaluate("window.dsZoneCalls")
+        context.close()
+    assert calls["license/"] == 0 and calls["zh/cite/"] == 0 and calls["download/"] >= 1
