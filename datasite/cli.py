@@ -11,8 +11,7 @@ from pathlib import Path
 
 from .loader import LoadedDataset, display_name, load_dataset
 from .problems import DatasetError
-from .site import in_ci
-from .sync import check_sync, lock_path_for, read_lock, scan_pages, translation_units, write_lock
+from .sync import check_sync, in_ci, lock_path_for, read_lock, scan_pages, translation_units, write_lock
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:

@@ -36,9 +36,9 @@ class LoadedDataset:
             key_path = key_path[:-1]
         return self.marks.get(key_path, (1, 1))
 
-    def problem(self, key_path: Path_, message: str, severity="error") -> Problem:
+    def problem(self, key_path: Path_, message: str) -> Problem:
         line, column = self.locate(key_path)
-        return Problem(self.display, line, column, format_path(key_path), message, severity)
+        return Problem(self.display, line, column, format_path(key_path), message)
 
 
 def format_path(key_path: Path_) -> str:

@@ -18,6 +18,11 @@ LANGUAGES: tuple[str, ...] = ("en", "zh")
 ALLOWED_SCHEMES = ("https", "http")
 
 
+def doi_url(doi: str) -> str:
+    """The resolver URL of a DOI: how a DOI is linked, printed and checked."""
+    return f"https://doi.org/{doi}"
+
+
 class Check:
     """A rule msgspec's constraints cannot express, attached to a type with Annotated.
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Literal
-
-Severity = Literal["error", "warning"]
+from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -15,7 +13,6 @@ class Problem:
     column: int
     key: str
     message: str
-    severity: Severity = "error"
 
     def __str__(self) -> str:
         key = f" {self.key}:" if self.key else ""

@@ -35,11 +35,11 @@ from .model import LANGUAGES
 from .problems import DatasetError, Problem
 from .render.citation import bib_file, ris_file
 from .render.memo import MEMO
-from .render.pages import QR_FILES, citation_file, render_pages
+from .render.pages import QR_FILES, citation_file, qr_payloads, render_pages
 from .render.metadata import head_tags
 from .render.qr import qr_svg
 from .render.text import mark_chinese
-from .sync import GENERATED_PAGES, atomic_write, check_sync, lock_path_for, scan_pages
+from .sync import GENERATED_PAGES, atomic_write, check_sync, in_ci, lock_path_for, scan_pages
 
 log = get_plugin_logger("datasite")
 
@@ -60,10 +60,6 @@ def data_path(config: MkDocsConfig) -> Path:
     options = config.extra.get("datasite") or {}
     base = Path(config.config_file_path or "mkdocs.yml").resolve().parent
     return base / options.get("data", "dataset.yml")
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
 def _fail(problems: list[Problem]) -> PluginError:
@@ -190,7 +186,7 @@ def write_status(config: MkDocsConfig, state: BuildState) -> None:
 
 
 def render_cache_path(data: Path) -> Path:
-    return data.resolve().parent / ".cache" / "datasite" / "render.json"
+    return default_cache_path(data).with_name("render.json")  # beside the link cache
 
 
 def localize_redirects(config: MkDocsConfig, language: str) -> None:
@@ -237,11 +233,8 @@ def fill_generated_files(files: Files, config: MkDocsConfig, state: BuildState) 
 def generated_assets(dataset) -> dict[str, str]:
     """Files served beside the pages: citation downloads and QR codes."""
     assets = {citation_file(dataset, "bib"): bib_file(dataset), citation_file(dataset, "ris"): ris_file(dataset)}
-    if dataset.site_url:
-        assets[QR_FILES["site"]] = qr_svg(dataset.site_url, dataset.site_url)
-    if dataset.article.doi:
-        doi_url = f"https://doi.org/{dataset.article.doi}"
-        assets[QR_FILES["doi"]] = qr_svg(doi_url, doi_url)
+    for key, payload in qr_payloads(dataset).items():
+        assets[QR_FILES[key]] = qr_svg(payload, payload)
     return assets
 
 

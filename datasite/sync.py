@@ -150,6 +150,11 @@ def read_lock(path: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
         return {}, [Problem(display_name(path), 1, 1, "", message)]
 
 
+def in_ci() -> bool:
+    """On a CI machine, stale translations fail the build and `datasite check` (else they warn)."""
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
 def stale_problems(units: list[Unit], lock: dict[str, dict[str, str]]) -> list[Problem]:
     problems = []
     for unit in units:
@@ -166,7 +171,6 @@ def stale_problems(units: list[Unit], lock: dict[str, dict[str, str]]) -> list[P
                     f"stale translation: {', '.join(changed)} changed since it was last confirmed but "
                     f"{', '.join(unchanged)} did not; update {', '.join(unchanged)}, then run "
                     f"`datasite confirm {unit.key}`",
-                    "warning",
                 )
             )
     return problems

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..loader import LoadedDataset, display_name
-from ..model import LANGUAGES, Localized
+from ..model import LANGUAGES, Localized, doi_url
 from ..render.text import mailto
 from ..sync import scan_pages
 from ..tokens import find_urls
@@ -74,7 +74,7 @@ def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[L
     everywhere(dataset.license.url, "license", ("license", "url"))
     article = dataset.article
     if article.doi:
-        everywhere(f"https://doi.org/{article.doi}", "cite", ("article", "doi"))
+        everywhere(doi_url(article.doi), "cite", ("article", "doi"))
     if article.url:
         everywhere(article.url, "cite", ("article", "url"))
     in_text(dataset.description, "index", ("description",))
@@ -83,7 +83,7 @@ def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[L
     for index, publication in enumerate(dataset.publications):
         in_text(publication.text, "cite", ("publications", index, "text"))
         if publication.doi:
-            everywhere(f"https://doi.org/{publication.doi}", "cite", ("publications", index, "doi"))
+            everywhere(doi_url(publication.doi), "cite", ("publications", index, "doi"))
         if publication.url:
             everywhere(publication.url, "cite", ("publications", index, "url"))
     for index, related in enumerate(dataset.related_datasets):

@@ -7,7 +7,7 @@ import json
 
 import yaml
 
-from ..model import LANGUAGES, Dataset, Person
+from ..model import LANGUAGES, Dataset, Person, doi_url
 from .citation import dataset_url
 from .text import attr
 
@@ -30,7 +30,7 @@ def dataset_jsonld(dataset: Dataset, language: str, url: str | None) -> dict:
         "isPartOf": {"@type": "Periodical", "name": article.journal},
     }
     if article.doi:
-        citation["identifier"] = citation["sameAs"] = f"https://doi.org/{article.doi}"
+        citation["identifier"] = citation["sameAs"] = doi_url(article.doi)
     data = {
         "@context": "https://schema.org",
         "@type": "Dataset",

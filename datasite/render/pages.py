@@ -12,7 +12,7 @@ import re
 from typing import Mapping
 
 from ..links.verdict import Verdict
-from ..model import Article, Clause, Dataset, Mirror
+from ..model import Article, Clause, Dataset, Mirror, doi_url
 from ..sync import GENERATED_PAGES
 from ..ui import UI
 from .citation import Citations, article_citations, dataset_citations
@@ -162,7 +162,7 @@ def format_reference(article: Article) -> str:
         if part:
             out += f", {part}"
     if article.doi:
-        out += f", https://doi.org/{article.doi}"
+        out += f", {doi_url(article.doi)}"
     elif article.url:
         out += f", {article.url}"
     return out
@@ -177,6 +177,12 @@ def citation_file(dataset: Dataset, kind: str) -> str:
 
 
 QR_FILES = {"site": "assets/qr/site.svg", "doi": "assets/qr/doi.svg"}
+
+
+def qr_payloads(dataset: Dataset) -> dict[str, str]:
+    """What each QR code of the cite page encodes, for the ones the dataset has."""
+    payloads = {"site": dataset.site_url, "doi": doi_url(dataset.article.doi) if dataset.article.doi else None}
+    return {key: payload for key, payload in payloads.items() if payload}
 
 
 def _code(text: str, language: str) -> str:
@@ -221,7 +227,7 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
         out += _heading(2, ui["publications"], "publications")
         items = "".join(
             f"<li>{linkify(p.text[lang])}"
-            + (f' <a href="https://doi.org/{attr(p.doi)}">doi:{escape_html(p.doi)}</a>' if p.doi else "")
+            + (f' <a href="{attr(doi_url(p.doi))}">doi:{escape_html(p.doi)}</a>' if p.doi else "")
             + (f' <a href="{attr(p.url)}">{escape_html(p.url)}</a>' if p.url else "")
             + "</li>"
             for p in dataset.publications
@@ -237,13 +243,10 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
         )
         out += f'<ul class="ds-related">{items}</ul>\n\n'
     out += _heading(2, ui["qr_codes"], "qr")
-    figures = [("site", ui["qr_site"], dataset.site_url)]
-    if dataset.article.doi:
-        figures.append(("doi", ui["qr_doi"], f"https://doi.org/{dataset.article.doi}"))
-    for key, label, payload in figures:
-        if payload:
-            out += (f"![{escape_markdown(label)}]({QR_FILES[key]}){{ .ds-qr width=\"160\" height=\"160\" }}\n"
-                    f'{escape_markdown(label)}: <a href="{attr(payload)}">{escape_html(payload)}</a>\n\n')
+    for key, payload in qr_payloads(dataset).items():
+        label = ui[f"qr_{key}"]
+        out += (f"![{escape_markdown(label)}]({QR_FILES[key]}){{ .ds-qr width=\"160\" height=\"160\" }}\n"
+                f'{escape_markdown(label)}: <a href="{attr(payload)}">{escape_html(payload)}</a>\n\n')
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Dataset
+from ..model import Dataset, doi_url
 from .citation import article_citations, dataset_citations
 
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~&])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
@@ -70,7 +70,7 @@ def _half(dataset: Dataset, language: str) -> str:
     if dataset.publications:
         out += [f"### {words['publications']}", ""]
         for publication in dataset.publications:
-            extra = "".join(f" https://doi.org/{publication.doi}" if publication.doi else "")
+            extra = "".join(f" {doi_url(publication.doi)}" if publication.doi else "")
             extra += f" {publication.url}" if publication.url else ""
             out.append(f"- {escape(publication.text[language])}{extra}")
         out.append("")
