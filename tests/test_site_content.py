@@ -183,3 +183,19 @@ def test_urls_end_where_the_text_around_them_says(project):
         link = contact.select_one('a[href="https://en.wikipedia.org/wiki/Ohm_(unit)"]')
         assert link and link.get_text() == "https://en.wikipedia.org/wiki/Ohm_(unit)"
         assert link.find_parent("dd").find_previous_sibling("dt").get_text() == label
+
+
+def test_paragraphs_split_at_any_blank_lines_on_pages_and_in_the_readme(project):
+    # Two blank lines, and a "blank" line holding spaces, still separate paragraphs: no stray breaks.
+    edit(project, "      en: |-\n        The related data and code",
+         "      en: |-\n        First paragraph.\n\n\n        Second paragraph.\n          \n"
+         "        The related data and code")
+    assert datasite(project, "confirm", "--all").returncode == 0
+    assert mkdocs_build(project, "--strict", "--site-dir", "out").returncode == 0
+    clause = page(project / "out", "license").select_one("#accessibility-and-attribution").find_next("div")
+    texts = [p.get_text() for p in clause.select("p")]
+    assert texts[:2] == ["First paragraph.", "Second paragraph."] and not clause.select("p:first-child br")
+    assert texts[2].startswith("The related data and code")
+    assert datasite(project, "export", "readme").returncode == 0
+    readme = (project / "README.dataset.md").read_text(encoding="utf-8")
+    assert "First paragraph.\n\nSecond paragraph.\n\nThe related data and code" in readme

@@ -16,7 +16,7 @@ from ..model import Article, Clause, Dataset, Mirror, doi_url
 from ..sync import GENERATED_PAGES
 from ..ui import UI
 from .citation import Citations, article_citations, dataset_citations
-from .text import attr, escape_html, escape_markdown, linkify, mailto
+from .text import attr, escape_html, escape_markdown, linkify, mailto, paragraphs
 
 
 def render_pages(dataset: Dataset, language: str, verdicts: Mapping[str, Verdict] | None = None) -> dict[str, str]:
@@ -54,10 +54,7 @@ def _heading(level: int, text: str, anchor: str | None = None, attributes: str =
 
 def _paragraphs(text: str, css_class: str) -> str:
     """A raw HTML block: paragraphs at blank lines, line breaks at single newlines."""
-    blocks = [block for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
-    inner = "".join(
-        "<p>" + "<br>\n".join(linkify(line) for line in block.split("\n")) + "</p>" for block in blocks
-    )
+    inner = "".join("<p>" + "<br>\n".join(linkify(line) for line in lines) + "</p>" for lines in paragraphs(text))
     return f'<div class="{css_class}">{inner}</div>\n\n'
 
 

@@ -10,6 +10,7 @@ import re
 
 from ..model import Dataset, doi_url
 from .citation import article_citations, dataset_citations
+from .text import paragraphs
 
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~&])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 _LINE_START = re.compile(r"^(\s*)(?:([#+>-])|(\d+)([.)]))")
@@ -36,8 +37,7 @@ def escape(text: str) -> str:
 
 def _body(text: str) -> str:
     """Paragraphs at blank lines, hard line breaks (a trailing backslash) at single newlines."""
-    blocks = [block for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
-    return "\n\n".join("\\\n".join(escape(line) for line in block.split("\n") if line.strip()) for block in blocks)
+    return "\n\n".join("\\\n".join(escape(line) for line in lines) for lines in paragraphs(text))
 
 
 def _half(dataset: Dataset, language: str) -> str:

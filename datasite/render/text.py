@@ -28,6 +28,14 @@ def escape_markdown(text: str) -> str:
     )
 
 
+def paragraphs(text: str) -> list[list[str]]:
+    """The paragraphs of a text (split at blank lines, however many) as their non-blank lines.
+
+    Pages and the README both lay out texts from dataset.yml this way, lines kept as written."""
+    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n"))
+    return [lines for lines in ([line for line in block.split("\n") if line.strip()] for block in blocks) if lines]
+
+
 def mailto(email: str) -> str:
     return "mailto:" + quote(email, safe="@.+-_")
 
