@@ -22,21 +22,22 @@ class BundleError(Exception):
     pass
 
 
+_ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip format starts in 1980
+
+
+def _source_date(dataset: Dataset) -> datetime | None:
+    """The bundle's date: SOURCE_DATE_EPOCH if set, else the dataset's `updated` date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or dataset.updated_epoch
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch is not None else None
+
+
 def bundle_name(dataset: Dataset) -> str:
-    version = (dataset.updated or datetime.now(timezone.utc).date()).isoformat()
-    return f"{dataset.id}-site-{version}"
+    moment = _source_date(dataset) or datetime.now(timezone.utc)
+    return f"{dataset.id}-site-{moment.date().isoformat()}"
 
 
 def _timestamp(dataset: Dataset) -> tuple[int, int, int, int, int, int]:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    elif dataset.updated:
-        moment = datetime.combine(dataset.updated, datetime.min.time(), tzinfo=timezone.utc)
-    else:
-        moment = datetime(1980, 1, 1, tzinfo=timezone.utc)
-    moment = max(moment, datetime(1980, 1, 1, tzinfo=timezone.utc))  # the zip format starts in 1980
-    return moment.timetuple()[:6]
+    return max(_source_date(dataset) or _ZIP_EPOCH, _ZIP_EPOCH).timetuple()[:6]
 
 
 def write_zip(source: Path, target: Path, root: str, stamp: tuple) -> None:

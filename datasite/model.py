@@ -6,7 +6,7 @@ Everything a page, README or citation file shows comes from these classes; the l
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Annotated, Iterator
 from urllib.parse import urlsplit
 
@@ -234,6 +234,13 @@ class Dataset(Strict, kw_only=True):
     publications: list[Publication] = field(default_factory=list)
     related_datasets: list[RelatedDataset] = field(default_factory=list)
     link_check: LinkCheck = field(default_factory=LinkCheck)
+
+    @property
+    def updated_epoch(self) -> int | None:
+        """`updated` as a Unix time (midnight UTC): the date of reproducible builds and bundles."""
+        if self.updated is None:
+            return None
+        return int(datetime.combine(self.updated, datetime.min.time(), tzinfo=timezone.utc).timestamp())
 
     @property
     def dataset_creators(self) -> list[Person]:

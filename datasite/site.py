@@ -13,7 +13,6 @@ import os
 import re
 from dataclasses import dataclass
 from html import escape, unescape
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -132,9 +131,8 @@ def set_source_date(dataset) -> None:
     current = os.environ.get("SOURCE_DATE_EPOCH")
     if current and current != os.environ.get(_OUR_EPOCH):
         return
-    if dataset.updated:
-        midnight = datetime.combine(dataset.updated, datetime.min.time(), tzinfo=timezone.utc)
-        os.environ["SOURCE_DATE_EPOCH"] = os.environ[_OUR_EPOCH] = str(int(midnight.timestamp()))
+    if dataset.updated_epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = os.environ[_OUR_EPOCH] = str(dataset.updated_epoch)
     elif current:
         del os.environ["SOURCE_DATE_EPOCH"]
 

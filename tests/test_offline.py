@@ -134,3 +134,13 @@ def test_mkdocs_serve_reloads_when_dataset_yml_changes(project):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_bundle_name_and_dates_follow_source_date_epoch(tmp_path):
+    # 2026-01-01T00:00:00Z, set by a release pipeline: the name and the zip entries agree on it
+    result = datasite(ROOT, "bundle", "--out", str(tmp_path), SOURCE_DATE_EPOCH="1767225600")
+    assert result.returncode == 0, result.stderr
+    (target,) = tmp_path.glob("*.zip")
+    assert target.name == BUNDLE.replace("2026-11-25", "2026-01-01") + ".zip"
+    with zipfile.ZipFile(target) as archive:
+        assert {info.date_time[:3] for info in archive.infolist()} == {(2026, 1, 1)}
