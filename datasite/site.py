@@ -38,11 +38,10 @@ from .render.pages import QR_FILES, citation_file, qr_payloads, render_pages
 from .render.metadata import head_tags
 from .render.qr import qr_svg
 from .render.text import mark_chinese
+from .ui import LANGUAGE_NAMES, UI
 from .sync import GENERATED_PAGES, atomic_write, check_sync, in_ci, lock_path_for, scan_pages
 
 log = get_plugin_logger("datasite")
-
-LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 
 
 @dataclass
@@ -103,6 +102,7 @@ def prepare(config: MkDocsConfig, previous: BuildState | None = None) -> BuildSt
         config.site_url = dataset.site_url  # `mkdocs serve` sets its own, which is kept
     config.site_name = escape(dataset.name[language])  # the theme prints it unescaped
     config.site_description = escape(dataset.description[language])
+    name_palette_toggles(config, language)
     if not config.nav:
         pages, _ = scan_pages(Path(config.docs_dir))
         config.nav = [f"{name}.md" for name in GENERATED_PAGES] + [f"{page.name}.md" for page in pages]
@@ -117,6 +117,14 @@ def prepare(config: MkDocsConfig, previous: BuildState | None = None) -> BuildSt
         for name, markdown in render_pages(dataset, lang, verdicts).items()
     }
     return BuildState(loaded, language, sources, links, verdicts)
+
+
+def name_palette_toggles(config: MkDocsConfig, language: str) -> None:
+    """The light/dark switch says what it does in the page's language (mkdocs.yml has one name)."""
+    for palette in config.theme.get("palette") or []:
+        if isinstance(palette, dict) and palette.get("toggle") and palette.get("scheme") in ("default", "slate"):
+            key = "switch_to_dark" if palette["scheme"] == "default" else "switch_to_light"
+            palette["toggle"]["name"] = UI[language][key]
 
 
 _OUR_EPOCH = "DATASITE_SET_SOURCE_DATE_EPOCH"

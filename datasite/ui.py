@@ -23,6 +23,8 @@ UI: dict[str, dict[str, str]] = {
         "email": "Email",
         "wechat": "WeChat ID",
         "web": "Web",
+        "switch_to_dark": "Dark mode",
+        "switch_to_light": "Light mode",
         "code": "Extraction code",
         "copy": "Copy",
         "copied": "Copied",
@@ -63,6 +65,8 @@ UI: dict[str, dict[str, str]] = {
         "email": "电子邮箱",
         "wechat": "微信号",
         "web": "网页",
+        "switch_to_dark": "深色模式",
+        "switch_to_light": "浅色模式",
         "code": "提取码",
         "copy": "复制",
         "copied": "已复制",
@@ -87,3 +91,6 @@ UI: dict[str, dict[str, str]] = {
         "never_checked": "尚未检查",
     },
 }
+
+# Each language by its own name, for the language switcher.
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}

@@ -199,3 +199,10 @@ def test_paragraphs_split_at_any_blank_lines_on_pages_and_in_the_readme(project)
     assert datasite(project, "export", "readme").returncode == 0
     readme = (project / "README.dataset.md").read_text(encoding="utf-8")
     assert "First paragraph.\n\nSecond paragraph.\n\nThe related data and code" in readme
+
+
+def test_light_dark_switch_speaks_the_page_language(site):
+    for prefix, names in (("", ["Dark mode", "Light mode"]), ("zh/", ["深色模式", "浅色模式"])):
+        switch = page(site, prefix)
+        assert [i["aria-label"] for i in switch.select('input[name="__palette"]')] == names
+        assert [label["title"] for label in switch.select('label[for^="__palette"]')] == names
