@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -180,11 +181,11 @@ def lighthouse_once(url: str, out: Path) -> dict:
     report = json.loads(out.read_text())
     scores = {key: round(100 * (category["score"] or 0)) for key, category in report["categories"].items()}
     requests = report["audits"]["network-requests"]["details"]["items"]
-    base = url.split("/")[2]
+    base = urlsplit(url).netloc
     return {
         **scores,
         "bytes": int(report["audits"]["total-byte-weight"]["numericValue"]),
-        "third_party": sum(1 for r in requests if r["url"].split("/")[2] != base and not r["url"].startswith("data:")),
+        "third_party": sum(1 for r in requests if urlsplit(r["url"]).netloc not in ("", base)),  # data: has none
         "failed": [a for a, v in report["audits"].items() if v.get("score") is not None and v["score"] < 1
                    and v.get("scoreDisplayMode") == "binary"],
     }
