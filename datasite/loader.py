@@ -15,33 +15,37 @@ from pathlib import Path
 import yaml
 from .model import Dataset
 from .problems import DatasetError, Problem
-from .validation import SchemaError, validate
-
-Path_ = tuple  # a key path such as ("mirrors", 3, "url")
+from .validation import KeyPath, SchemaError, validate
 
 
 @dataclass
-class LoadedDataset:
-    """The validated model plus what is needed to point at its source lines."""
+class SourceMarks:
+    """Where each key of dataset.yml stands, to point the maintainer at it."""
 
-    dataset: Dataset
-    path: Path
     display: str
-    marks: dict[Path_, tuple[int, int]] = field(repr=False)
+    marks: dict[KeyPath, tuple[int, int]] = field(repr=False)
 
-    def locate(self, key_path: Path_) -> tuple[int, int]:
+    def locate(self, key_path: KeyPath) -> tuple[int, int]:
         """Line and column (1-based) of the nearest key of `key_path` that exists in the file."""
         key_path = tuple(key_path)
         while key_path and key_path not in self.marks:
             key_path = key_path[:-1]
         return self.marks.get(key_path, (1, 1))
 
-    def problem(self, key_path: Path_, message: str) -> Problem:
+    def problem(self, key_path: KeyPath, message: str) -> Problem:
         line, column = self.locate(key_path)
         return Problem(self.display, line, column, format_path(key_path), message)
 
 
-def format_path(key_path: Path_) -> str:
+@dataclass(kw_only=True)
+class LoadedDataset(SourceMarks):
+    """The validated model, its file, and where its keys stand."""
+
+    dataset: Dataset
+    path: Path
+
+
+def format_path(key_path: KeyPath) -> str:
     out = ""
     for part in key_path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -72,10 +76,11 @@ def load_dataset(path: str | os.PathLike) -> LoadedDataset:
     try:
         dataset = validate(data)
     except SchemaError as exc:
-        loaded = LoadedDataset(None, path, display, marks)  # type: ignore[arg-type]
-        raise DatasetError(_dedupe([loaded.problem(key_path, message) for key_path, message in exc.errors])) from None
+        source = SourceMarks(display, marks)
+        problems = [source.problem(key_path, message) for key_path, message in exc.errors]
+        raise DatasetError(list(dict.fromkeys(problems))) from None  # each once, in order
 
-    loaded = LoadedDataset(dataset, path, display, marks)
+    loaded = LoadedDataset(display, marks, dataset=dataset, path=path)
     problems = cross_reference_problems(loaded)
     if problems:
         raise DatasetError(problems)
@@ -86,13 +91,13 @@ def load_dataset(path: str | os.PathLike) -> LoadedDataset:
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse_yaml(text: str, display: str) -> tuple[object, dict[Path_, tuple[int, int]]]:
+def parse_yaml(text: str, display: str) -> tuple[object, dict[KeyPath, tuple[int, int]]]:
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise DatasetError([Problem(display, 1, 1, "", "the file is empty")])
-        marks: dict[Path_, tuple[int, int]] = {}
+        marks: dict[KeyPath, tuple[int, int]] = {}
         data = _construct(loader, node, (), marks, display, set())
         return data, marks
     except yaml.MarkedYAMLError as exc:
@@ -110,7 +115,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _construct(loader, node, path: Path_, marks: dict, display: str, seen: set):
+def _construct(loader, node, path: KeyPath, marks: dict, display: str, seen: set):
     # A node met twice is an alias (*name): refused, since aliases can loop or multiply a file
     # ("billion laughs"), and dataset.yml has no need for them.
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
@@ -147,15 +152,6 @@ def _construct(loader, node, path: Path_, marks: dict, display: str, seen: set):
             items.append(_construct(loader, item_node, path + (index,), marks, display, seen))
         return items
     return loader.construct_object(node, deep=True)
-
-
-def _dedupe(problems: list[Problem]) -> list[Problem]:
-    seen, out = set(), []
-    for p in problems:
-        if p not in seen:
-            seen.add(p)
-            out.append(p)
-    return out
 
 
 def cross_reference_problems(loaded: LoadedDataset) -> list[Problem]:
