@@ -10,18 +10,16 @@ import re
 
 from ..model import Dataset, doi_url
 from .citation import article_citations, dataset_citations
+from ..ui import UI
 from .text import paragraphs
 
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~&])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 _LINE_START = re.compile(r"^(\s*)(?:([#+>-])|(\d+)([.)]))")
 
+# The README's own words; the rest are the site's (datasite/ui.py).
 WORDS = {
-    "en": {"website": "Website", "code": "extraction code", "cite": "How to cite", "dataset": "The dataset itself",
-           "publications": "Further publications", "related": "Related datasets",
-           "contact": "Contact Information", "email": "Email", "wechat": "WeChat ID", "other": "中文"},
-    "zh": {"website": "网站", "code": "提取码", "cite": "引用方式", "dataset": "数据集本身",
-           "publications": "相关文献", "related": "相关数据集",
-           "contact": "联系方式", "email": "电子邮箱", "wechat": "微信号", "other": "English"},
+    "en": {"website": "Website", "code": "extraction code", "contact": "Contact Information", "other": "中文"},
+    "zh": {"website": "网站", "code": "提取码", "contact": "联系方式", "other": "English"},
 }
 SEPARATOR = {"en": ": ", "zh": "："}
 
@@ -41,7 +39,7 @@ def _body(text: str) -> str:
 
 
 def _half(dataset: Dataset, language: str) -> str:
-    words, sep = WORDS[language], SEPARATOR[language]
+    words, ui, sep = WORDS[language], UI[language], SEPARATOR[language]
     other = "zh" if language == "en" else "en"
     out = [f"# {escape(dataset.title[language])}", ""]
     links = []
@@ -64,18 +62,18 @@ def _half(dataset: Dataset, language: str) -> str:
         out += [f"### {escape(clause.title[language])}", "", _body(clause.body[language]), ""]
 
     article, data = article_citations(dataset.article), dataset_citations(dataset)
-    out += [f"### {words['cite']}", "", f"- APA{sep}{escape(article.apa)}",
+    out += [f"### {ui['cite_title']}", "", f"- APA{sep}{escape(article.apa)}",
             f"- GB/T 7714-2015{sep}{escape(article.gbt7714)}",
-            f"- {words['dataset']}{sep}{escape(data.gbt7714)}", ""]
+            f"- {ui['the_dataset']}{sep}{escape(data.gbt7714)}", ""]
     if dataset.publications:
-        out += [f"### {words['publications']}", ""]
+        out += [f"### {ui['publications']}", ""]
         for publication in dataset.publications:
             extra = "".join(f" {doi_url(publication.doi)}" if publication.doi else "")
             extra += f" {publication.url}" if publication.url else ""
             out.append(f"- {escape(publication.text[language])}{extra}")
         out.append("")
     if dataset.related_datasets:
-        out += [f"### {words['related']}", ""]
+        out += [f"### {ui['related_datasets']}", ""]
         for related in dataset.related_datasets:
             note = f" — {escape(related.note[language])}" if related.note else ""
             out.append(f"- {escape(related.name[language])}{sep}{related.url}{note}")
@@ -86,9 +84,9 @@ def _half(dataset: Dataset, language: str) -> str:
     if contact.intro:
         out += [_body(contact.intro[language]), ""]
     if contact.email:
-        out.append(f"- {words['email']}{sep}{escape(contact.email)}")
+        out.append(f"- {ui['email']}{sep}{escape(contact.email)}")
     if contact.wechat:
-        out.append(f"- {words['wechat']}{sep}`{contact.wechat}`")
+        out.append(f"- {ui['wechat']}{sep}`{contact.wechat}`")
     if contact.url:
         out.append(f"- {contact.url}")
     return "\n".join(out).rstrip() + "\n"
