@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .loader import LoadedDataset, display_name, load_dataset
+from .model import LinkCheck
 from .problems import DatasetError
 from .sync import check_sync, in_ci, lock_path_for, read_lock, scan_pages, translation_units, write_lock
 
@@ -108,7 +109,7 @@ def cmd_links(args) -> int:
     else:
         links = collect_links(loaded, _docs_dir(args))
     settings = loaded.dataset.link_check if loaded else None
-    ttl_hours = args.ttl if args.ttl is not None else (settings.ttl_hours if settings else 24.0)
+    ttl_hours = args.ttl if args.ttl is not None else (settings or LinkCheck()).ttl_hours
     options = CheckOptions(
         timeout=args.timeout,
         per_host=args.per_host,
@@ -200,6 +201,8 @@ def cmd_import(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .links.verdict import CheckOptions
+
     parser = argparse.ArgumentParser(prog="datasite", description="Bilingual dataset sites from one dataset.yml.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -221,9 +224,13 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--refresh", action="store_true", help="ignore cached verdicts and check everything")
     links.add_argument("--cache", type=Path, help="verdict cache (default: .cache/datasite/links.json beside the data)")
     links.add_argument("--urls", type=Path, help="check the URLs listed in this file (one per line) instead")
-    links.add_argument("--ttl", type=float, metavar="HOURS", help="how long a verdict stays fresh (default 24)")
-    links.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS", help="per request (default 15)")
-    links.add_argument("--per-host", type=_positive, default=10, metavar="N", help="requests at once per host (default 10)")
+    defaults = CheckOptions()
+    links.add_argument("--ttl", type=float, metavar="HOURS",
+                       help=f"how long a verdict stays fresh (default: link_check.ttl_hours, {LinkCheck().ttl_hours:g})")
+    links.add_argument("--timeout", type=float, default=defaults.timeout, metavar="SECONDS",
+                       help=f"per request (default {defaults.timeout:g})")
+    links.add_argument("--per-host", type=_positive, default=defaults.per_host, metavar="N",
+                       help=f"requests at once per host (default {defaults.per_host})")
     links.add_argument("--resolve-dois", action="store_true", help="also resolve DOI links online")
     links.set_defaults(func=cmd_links)
 
