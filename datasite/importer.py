@@ -175,7 +175,6 @@ class Importer:
         self.name = name
         self.warnings: list[str] = []
         self.halves = split_halves(text, name)
-        self.text = text
 
     def warn(self, line: int | None, message: str) -> None:
         self.warnings.append(f"{self.name}:{line}: {message}" if line else f"{self.name}: {message}")

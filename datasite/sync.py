@@ -118,13 +118,13 @@ def translation_units(loaded: LoadedDataset, pages: list[HandWrittenPage]) -> li
     for path, key, value in translatable_fields(loaded.dataset):
         units.append(Unit(key, dict(value.items()), loaded.problem(path, "")))
     for page in pages:
-        texts = {lang: _read_page(file) for lang, file in page.files.items()}
+        texts = {lang: read_page(file) for lang, file in page.files.items()}
         first = page.files[LANGUAGES[0]]
         units.append(Unit(f"docs/{page.name}", texts, Problem(display_name(first), 1, 1, f"docs/{page.name}", "")))
     return units
 
 
-def _read_page(path: Path) -> str:
+def read_page(path: Path) -> str:
     # Undecodable bytes are kept visible (U+FFFD) rather than crashing: MkDocs reports the file.
     return path.read_bytes().decode("utf-8-sig", errors="replace")
 

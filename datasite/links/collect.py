@@ -12,7 +12,7 @@ from pathlib import Path
 from ..loader import LoadedDataset, display_name
 from ..model import LANGUAGES, Localized, doi_url
 from ..render.text import mailto
-from ..sync import scan_pages
+from ..sync import read_page, scan_pages
 from ..tokens import find_urls
 
 
@@ -48,9 +48,6 @@ class LinkSet:
 
     def __iter__(self):
         return iter(self.links.values())
-
-    def __len__(self) -> int:
-        return len(self.links)
 
 
 def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[Link]:
@@ -102,7 +99,7 @@ def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[L
         pages, _ = scan_pages(docs_dir)
         for page in pages:
             for language, path in page.files.items():
-                lines = path.read_bytes().decode("utf-8-sig", errors="replace").splitlines()
+                lines = read_page(path).splitlines()
                 for number, line in enumerate(lines, start=1):
                     for _, _, url in find_urls(line):
                         links.add(url, Occurrence(f"docs/{page.name}", language, f"{display_name(path)}:{number}"))

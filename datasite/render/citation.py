@@ -45,9 +45,9 @@ def _csl_names(people: list[Person], et_al: bool = False) -> list[dict]:
     return names + ([{"family": _ET_AL}] if et_al else [])
 
 
-def article_csl(article: Article, item_id: str = "article") -> dict:
+def article_csl(article: Article) -> dict:
     item = {
-        "id": item_id,
+        "id": "article",
         "type": "article-journal",
         "title": article.title,
         "container-title": article.journal,
@@ -61,12 +61,13 @@ def article_csl(article: Article, item_id: str = "article") -> dict:
     return item
 
 
-def dataset_csl(dataset: Dataset, language: str = "en") -> dict:
+def dataset_csl(dataset: Dataset) -> dict:
+    """The dataset as CSL-JSON, under its English name (citation formats are written in English)."""
     year = dataset.article.year
     item = {
         "id": dataset.id,
         "type": "dataset",
-        "title": dataset.name[language],
+        "title": dataset.name["en"],
         "author": _csl_names(dataset.dataset_creators),
         "issued": {"date-parts": [[year]]},
         "URL": dataset_url(dataset),
