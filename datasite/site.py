@@ -158,9 +158,7 @@ def link_check_mode(config: MkDocsConfig) -> str:
 
 def link_verdicts(config: MkDocsConfig, loaded: LoadedDataset, links: list[Link]) -> dict[str, Verdict]:
     settings = loaded.dataset.link_check
-    options = (config.extra.get("datasite") or {})
-    cache_path = Path(options["link_cache"]) if options.get("link_cache") else default_cache_path(loaded.path)
-    cache = VerdictCache(cache_path, settings.ttl_hours * 3600).load()
+    cache = VerdictCache(default_cache_path(loaded.path), settings.ttl_hours * 3600).load()
     if cache.problem:
         log.info(cache.problem)
     mode = link_check_mode(config)
@@ -279,6 +277,11 @@ def page_context(context: dict, page: Page, config: MkDocsConfig, state: BuildSt
     if config.site_url:
         base = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
         absolute = {link["lang"]: urljoin(base, link["link"].removeprefix("./")) for link in links}
+    if not config.use_directory_urls:
+        # The offline bundle's pages are name.html; the published ones they point at are name/.
+        absolute = {lang: published_url(url) for lang, url in absolute.items()}
+        if page.canonical_url:
+            page.canonical_url = published_url(page.canonical_url)
     # The theme writes <link rel="alternate" hreflang> from extra.alternate: absolute where the
     # site's URL is known, as search engines want. (mkdocs-static-i18n sets it as an attribute.)
     config.extra.alternate = [
@@ -292,6 +295,13 @@ def page_context(context: dict, page: Page, config: MkDocsConfig, state: BuildSt
     context["datasite_head"] = head_tags(dataset, state.language, title, description,
                                          page.canonical_url, absolute)
     return context
+
+
+def published_url(url: str) -> str:
+    """A page URL with directory URLs, as the site is published: …/name.html -> …/name/."""
+    if url.endswith("/index.html"):
+        return url[: -len("index.html")]
+    return url[: -len(".html")] + "/" if url.endswith(".html") else url
 
 
 class LinkLocationFilter(logging.Filter):

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import ROOT, datasite, mkdocs_build
 
@@ -52,6 +53,12 @@ def test_bundle_content(bundle):
             assert f"{BUNDLE}/{page}" in names
         html = archive.read(f"{BUNDLE}/zh/download.html").decode("utf-8")
         assert "unpkg.com" not in html and "https://fonts." not in html
+    # Canonical and hreflang URLs name the published pages (directory URLs), not the bundle's files.
+    head = BeautifulSoup(html, "html.parser")
+    site_url = "https://lvdongzhen.github.io/Wenzhou-Randomized-Battery-Data/"
+    assert head.select_one('link[rel="canonical"]')["href"] == site_url + "zh/download/"
+    assert {link["hreflang"]: link["href"] for link in head.select('link[rel="alternate"][hreflang]')} == {
+        "en": site_url + "download/", "zh": site_url + "zh/download/", "x-default": site_url + "download/"}
 
 
 def test_bundle_works_from_disk_with_no_network(bundle, tmp_path, browser):
