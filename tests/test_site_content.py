@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -206,3 +207,18 @@ def test_light_dark_switch_speaks_the_page_language(site):
         switch = page(site, prefix)
         assert [i["aria-label"] for i in switch.select('input[name="__palette"]')] == names
         assert [label["title"] for label in switch.select('label[for^="__palette"]')] == names
+
+
+def test_search_partial_is_the_themes_own_plus_a_dialog_name():
+    """overrides/partials/search.html copies mkdocs-material's; a theme upgrade that changes the
+    original shows up here, so that the copy is renewed rather than left behind."""
+    import material
+
+    def body(path):
+        text = path.read_text(encoding="utf-8")
+        return text[text.index("-#}") + 3:].strip()
+
+    ours = body(ROOT / "overrides" / "partials" / "search.html")
+    theirs = body(Path(material.__file__).parent / "templates" / "partials" / "search.html")
+    assert ' aria-label="{{ lang.t(\'search\') }}"' in ours
+    assert ours.replace(' aria-label="{{ lang.t(\'search\') }}"', "", 1) == theirs
