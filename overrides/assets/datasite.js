@@ -4,8 +4,9 @@
 
   /* The theme's language selector fetches sitemap.xml beside each language link to find the
      current page in the other language. Our language links already point at that page, and those
-     requests 404 under /zh/ and fail when the site is opened from disk, so they are answered
-     locally as "aborted" (the theme then keeps the links as they are). This script runs before
+     requests 404 under /zh/, fail when the site is opened from disk, and (the hreflang links
+     being absolute) would go to the published host from any other copy of the site. So they are
+     answered locally as "aborted" (the theme then keeps the links as they are). This script runs before
      the theme makes them: they start once the document is loaded. */
   var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.open = function (method, url) {
