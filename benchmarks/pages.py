@@ -47,7 +47,7 @@ CHROME = shutil.which("chromium") or "/usr/bin/chromium"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 PAGES = ["", "download/", "zh/", "zh/download/"]
 ROUNDS = 9
-PROJECT_FILES = ["dataset.yml", "dataset.lock.json", "mkdocs.yml", "docs", "overrides", "hooks"]
+PROJECT_FILES = ["dataset.yml", "dataset.lock.json", "mkdocs.yml", "docs"]
 
 PLAIN_CONFIG = """\
 site_name: {name}

@@ -8,13 +8,12 @@ final name and renamed, so an interrupted run leaves no half-written bundle.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .engine import run_engine
 from .model import Dataset
 
 
@@ -57,12 +56,13 @@ def write_zip(source: Path, target: Path, root: str, stamp: tuple) -> None:
             partial.unlink()
 
 
-def build_bundle(dataset: Dataset, config_file: Path, out_dir: Path) -> Path:
+def build_bundle(dataset: Dataset, config_file: Path, out_dir: Path, engine: str) -> Path:
+    """Build the site for file:// (the plugin's `offline` setting) and pack it."""
     name = bundle_name(dataset)
     with tempfile.TemporaryDirectory(prefix="datasite-bundle-") as tmp:
         site = Path(tmp) / name
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site)]
-        result = subprocess.run(command, capture_output=True, text=True, cwd=config_file.parent)
+        result = run_engine(engine, "build", ["--strict", "-f", str(config_file), "-d", str(site)],
+                            config_file.parent, capture=True, DATASITE_OFFLINE="true")
         if result.returncode != 0:
             raise BundleError(f"the offline build failed:\n{result.stdout}{result.stderr}".rstrip())
         target = out_dir / f"{name}.zip"

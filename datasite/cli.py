@@ -83,12 +83,10 @@ def cmd_confirm(args) -> int:
 
 
 def cmd_links(args) -> int:
-    from .links import check_links, default_cache_path
-    from .links.cache import VerdictCache
-    from .links.verdict import CheckOptions
+    from .links import check_links
     from .links.collect import collect_links, links_from_file
     from .links.report import as_json, as_markdown, as_text, report_entries
-    from .links.rules import merged_markers
+    from .pipeline import link_check_options, open_link_cache
 
     if args.offline and args.refresh:
         print("datasite links: --offline and --refresh contradict each other", file=sys.stderr)
@@ -109,14 +107,9 @@ def cmd_links(args) -> int:
     else:
         links = collect_links(loaded, _docs_dir(args))
     settings = loaded.dataset.link_check if loaded else None
-    ttl_hours = args.ttl if args.ttl is not None else (settings or LinkCheck()).ttl_hours
-    options = CheckOptions(
-        timeout=args.timeout,
-        per_host=args.per_host,
-        resolve_dois=args.resolve_dois,
-        markers=merged_markers(settings.dead_share_markers if settings else None),
-    )
-    cache = VerdictCache(args.cache or default_cache_path(args.data), ttl_hours * 3600).load()
+    options = link_check_options(settings, timeout=args.timeout, per_host=args.per_host,
+                                 resolve_dois=args.resolve_dois)
+    cache = open_link_cache(args.data, settings, path=args.cache, ttl_hours=args.ttl)
     if cache.problem:
         print(cache.problem, file=sys.stderr)
     verdicts = check_links([link.url for link in links], cache, options, offline=args.offline, refresh=args.refresh)
@@ -151,12 +144,12 @@ def cmd_bundle(args) -> int:
     loaded = _load(args.data)
     if loaded is None:
         return 1
-    config = args.config or args.data.resolve().parent / "mkdocs.offline.yml"
+    config = args.config or args.data.resolve().parent / "mkdocs.yml"
     if not config.exists():
         print(f"datasite bundle: {config} not found", file=sys.stderr)
         return 2
     try:
-        target = build_bundle(loaded.dataset, config.resolve(), args.out.resolve())
+        target = build_bundle(loaded.dataset, config.resolve(), args.out.resolve(), args.engine)
     except BundleError as exc:
         print(f"datasite bundle: {exc}", file=sys.stderr)
         return 1
@@ -198,6 +191,45 @@ def cmd_import(args) -> int:
     print(f"{display_name(args.output)}: {len(data['mirrors'])} mirrors, {len(data['clauses'])} clauses, "
           f"{len(result.warnings)} warnings")
     return 0
+
+
+def cmd_engine(args, extra: list[str]) -> int:
+    """`datasite build` / `datasite serve`: the engine's own command, without its banners."""
+    from .engine import run_engine
+
+    return run_engine(args.engine, args.command, extra, Path.cwd()).returncode
+
+
+def cmd_init(args) -> int:
+    from .init import InitRefused, init_repository
+
+    root = args.dir
+    if not root.is_dir():
+        print(f"datasite init: {root} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        result = init_repository(root, args.source, force=args.force, install=args.install)
+    except InitRefused as exc:
+        print(f"datasite init: {exc}", file=sys.stderr)
+        return 2
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"{root.resolve()}: wrote {', '.join(result.written)}")
+    if result.problems:
+        print("datasite check finds these, to fix in dataset.yml:", file=sys.stderr)
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+    source = f"imported from {args.source or 'README.md'}" if (args.source or (root / "README.md").is_file()) \
+        else "a skeleton: replace each TODO"
+    print(f"""
+Next steps:
+  1. Read dataset.yml ({source}); every text has an en and a zh version.
+  2. datasite check                  # every mistake, with file, line and key
+  3. datasite confirm --all          # after editing both languages of a text
+  4. datasite build --strict         # the site, in site/ (datasite serve: a preview that reloads)
+  5. datasite export                 # README.dataset.md and CITATION.cff from dataset.yml
+  6. Commit, push, and choose GitHub Actions under Settings -> Pages.""")
+    return 1 if result.problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -242,7 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bundle = sub.add_parser("bundle", help="build the offline site and pack it as dist/<id>-site-<date>.zip")
     bundle.add_argument("--data", default="dataset.yml", type=Path, help="the dataset file (default: dataset.yml)")
-    bundle.add_argument("--config", type=Path, help="the offline MkDocs config (default: mkdocs.offline.yml)")
+    bundle.add_argument("--config", type=Path, help="the site's MkDocs config (default: mkdocs.yml beside the data)")
+    _add_engine(bundle)
     bundle.add_argument("--out", type=Path, default=Path("dist"), help="folder of the zip (default: dist)")
     bundle.set_defaults(func=cmd_bundle)
 
@@ -251,11 +284,38 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("-o", "--output", type=Path, default=Path("dataset.yml"), help="default: dataset.yml")
     importer.add_argument("--force", action="store_true", help="replace the output file if it exists")
     importer.set_defaults(func=cmd_import)
+
+    init = sub.add_parser("init", help="make this folder a datasite site (dataset.yml from its README)")
+    init.add_argument("--from", dest="source", type=Path, metavar="FILE",
+                      help="the README to import (default: README.md, if there is one)")
+    init.add_argument("--dir", type=Path, default=Path("."), help="the folder (default: this one)")
+    init.add_argument("--force", action="store_true", help="replace files that exist")
+    init.add_argument("--install", metavar="REQUIREMENT",
+                      help="how CI installs datasite, for requirements.txt (default: this version from PyPI)")
+    init.set_defaults(func=cmd_init)
+
+    for name, what in (("build", "build the site (the engine's `build`; options are passed on)"),
+                       ("serve", "preview the site, rebuilt on every change (the engine's `serve`)")):
+        engine = sub.add_parser(name, help=what, add_help=False)
+        _add_engine(engine)
+        engine.set_defaults(func=cmd_engine, passes_options=True)
     return parser
 
 
+def _add_engine(parser: argparse.ArgumentParser) -> None:
+    from .engine import ENGINES, default_engine
+
+    parser.add_argument("--engine", choices=ENGINES, default=default_engine(),
+                        help="the site engine (default: mkdocs if installed)")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if getattr(args, "passes_options", False):
+        return args.func(args, extra)
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     return args.func(args)
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository: the tool, and the live dataset's site
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROJECT_FILES = ("mkdocs.yml", "dataset.yml", "dataset.lock.json", "hooks", "overrides", "docs")
+SEED = FIXTURES / "seed"  # the seed dataset as a project of its own: what the tests build
+TINY = FIXTURES / "tiny"
+PROJECT_FILES = ("mkdocs.yml", "dataset.yml", "dataset.lock.json", "docs", "README.dataset.md", "CITATION.cff")
 
 
 def build_env(**extra: str) -> dict[str, str]:
@@ -40,10 +42,13 @@ def datasite(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     return run([sys.executable, "-m", "datasite.cli", *args], cwd, **env)
 
 
-def copy_project(dest: Path) -> Path:
+def copy_project(dest: Path, source_dir: Path = SEED) -> Path:
+    """A copy of a project's own files (data, lock file, pages, mkdocs.yml, generated files)."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
-        source = ROOT / name
+        source = source_dir / name
+        if not source.exists():
+            continue
         if source.is_dir():
             shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
@@ -67,10 +72,17 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The embedded dataset's site, built once with --strict."""
+def seed_project(tmp_path_factory) -> Path:
+    """A copy of the seed project shared by the tests that only read it (builds write caches in it)."""
+    return copy_project(tmp_path_factory.mktemp("seed-project"))
+
+
+@pytest.fixture(scope="session")
+def site(seed_project, tmp_path_factory) -> Path:
+    """The seed dataset's site, built once with --strict."""
+    project = seed_project
     out = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, "--strict", "--site-dir", str(out))
+    result = mkdocs_build(project, "--strict", "--site-dir", str(out))
     assert result.returncode == 0, result.stderr
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from conftest import ROOT, mkdocs_build
+from conftest import mkdocs_build
 
 
 def record_traffic(tab) -> dict[str, list[str]]:
@@ -62,9 +62,9 @@ def test_english_search_finds_the_download_page(site, serve, tab):
     assert "/download/" in hits, hits
 
 
-def test_language_switch_works_from_disk(tmp_path_factory, tab):
+def test_language_switch_works_from_disk(seed_project, tmp_path_factory, tab):
     out = tmp_path_factory.mktemp("offline")
-    result = mkdocs_build(ROOT, "-f", "mkdocs.offline.yml", "--strict", "--site-dir", str(out))
+    result = mkdocs_build(seed_project, "--strict", "--site-dir", str(out), DATASITE_OFFLINE="true")
     assert result.returncode == 0, result.stderr
     traffic = record_traffic(tab)
     tab.goto((out / "zh" / "license.html").as_uri())

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import bibtexparser
 import pytest
 import rispy
 import yaml
 
-from conftest import FIXTURES, ROOT, datasite, edit, mkdocs_build, page, text_of
+from conftest import FIXTURES, SEED, datasite, edit, mkdocs_build, page, text_of
 
 SITE_URL = "https://lvdongzhen.github.io/Wenzhou-Randomized-Battery-Data/"
 DOI = "10.1016/j.xcrp.2024.102164"
@@ -65,32 +66,31 @@ def test_downloadable_bib_and_ris_round_trip(site):
         depth = "../" * (1 + (language == "zh"))
         assert f"{depth}citation/wenzhou-randomized-battery-data.bib" in links
 
+# Installed with the test dependencies, beside this Python (in the venv, whether or not it is active).
+CFFCONVERT = str(Path(sys.executable).with_name("cffconvert"))
+
 
 def test_citation_cff_is_valid_and_prefers_the_article():
-    cffconvert = shutil.which("cffconvert")
-    assert cffconvert, "cffconvert is installed by tests/setup.sh"
-    result = subprocess.run([cffconvert, "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True)
+    result = subprocess.run([CFFCONVERT, "--validate", "-i", str(SEED / "CITATION.cff")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    cff = yaml.safe_load((SEED / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["preferred-citation"]["doi"] == DOI and cff["preferred-citation"]["type"] == "article"
     assert cff["license"] == "CC-BY-ND-4.0"
 
 
 def test_cff_validation_can_fail(tmp_path):
     broken = tmp_path / "CITATION.cff"
-    broken.write_text((ROOT / "CITATION.cff").read_text(encoding="utf-8").replace("cff-version: 1.2.0", "cff-version: 1.2.0\nauthors: oops"))
-    result = subprocess.run([shutil.which("cffconvert"), "--validate", "-i", str(broken)], capture_output=True, text=True)
+    broken.write_text((SEED / "CITATION.cff").read_text(encoding="utf-8").replace("cff-version: 1.2.0", "cff-version: 1.2.0\nauthors: oops"))
+    result = subprocess.run([CFFCONVERT, "--validate", "-i", str(broken)], capture_output=True, text=True)
     assert result.returncode != 0
 
 
-def test_committed_generated_files_are_fresh():
-    result = datasite(ROOT, "export", "--check")
+def test_generated_files_of_the_seed_fixture_are_fresh():
+    result = datasite(SEED, "export", "--check")
     assert result.returncode == 0, result.stderr
 
 
 def test_export_check_fails_after_an_edit_and_passes_after_regeneration(project):
-    for name in ("README.dataset.md", "CITATION.cff"):
-        shutil.copy2(ROOT / name, project / name)
     assert datasite(project, "export", "--check").returncode == 0
     data = project / "dataset.yml"
     data.write_text(data.read_text(encoding="utf-8").replace("code: nj5b", "code: nj6b"), encoding="utf-8")
@@ -103,9 +103,9 @@ def test_export_check_fails_after_an_edit_and_passes_after_regeneration(project)
 
 
 def test_readme_reproduces_every_url_code_clause_and_contact_of_the_seed():
-    readme = (ROOT / "README.dataset.md").read_text(encoding="utf-8")
+    readme = (SEED / "README.dataset.md").read_text(encoding="utf-8")
     unescaped = re.sub(r"\\([^\w\s])", r"\1", readme)
-    seed = (FIXTURES / "seed_README.md").read_text(encoding="utf-8")
+    seed = (FIXTURES / "seed" / "README.original.md").read_text(encoding="utf-8")
     for url in set(re.findall(r"https?://[^\s<>()（）]+", seed)):
         assert url in readme, url
     for code in ("WZRD", "nj5b", "3mde", "LyuDongzhen", "lvdongzhen@hrbeu.edu.cn"):
@@ -174,9 +174,8 @@ def test_permanent_urls_and_anchors(site):
 
 
 def test_renamed_page_keeps_its_old_url_through_a_redirect(project):
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "    redirect_maps: {}", "    redirect_maps:\n      mirrors.md: download.md"), encoding="utf-8")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("  - redirects:\n      redirect_maps:\n        mirrors.md: download.md\n")
     result = mkdocs_build(project, "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     redirect = (project / "out" / "mirrors" / "index.html").read_text(encoding="utf-8")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
-from conftest import ROOT, datasite, edit, mkdocs_build, page
+from conftest import SEED, TINY, copy_project, datasite, edit, mkdocs_build, page
 
 
-def test_check_passes_on_the_embedded_dataset():
-    result = datasite(ROOT, "check", "--strict")
+def test_check_passes_on_the_seed_dataset():
+    result = datasite(SEED, "check", "--strict")
     assert result.returncode == 0, result.stderr
     assert "11 mirrors, 9 clauses" in result.stdout
 
@@ -76,12 +75,8 @@ def test_hand_written_pages_are_tracked_for_staleness(project):
     assert page(project / "out", "zh/guide").select_one("article h1").get_text().startswith("指南")
 
 
-def test_example_dataset_builds_with_the_same_code(tmp_path):
-    example = tmp_path / "examples" / "tiny-dataset"
-    shutil.copytree(ROOT / "examples" / "tiny-dataset", example)
-    for shared in ("hooks", "overrides"):
-        shutil.copytree(ROOT / shared, tmp_path / shared)
-    shutil.copy2(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")  # the example inherits its settings
+def test_a_second_dataset_builds_with_the_same_code(tmp_path):
+    example = copy_project(tmp_path / "tiny", TINY)
     assert datasite(example, "check", "--strict").returncode == 0
     result = mkdocs_build(example, "--strict", "--site-dir", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr

@@ -7,9 +7,9 @@ import re
 import pytest
 import yaml
 
-from conftest import FIXTURES, ROOT, datasite, normalize
+from conftest import FIXTURES, SEED, datasite, normalize
 
-SEED = FIXTURES / "seed_README.md"
+SEED_README = FIXTURES / "seed" / "README.original.md"
 URL = re.compile(r"https?://[^\s<>()（）]+")
 CODE = re.compile(r"(?:PWD|提取码|密码)\s*[:：]\s*([A-Za-z0-9]+)")
 
@@ -36,7 +36,7 @@ def paragraphs(text: str) -> set[str]:
 
 
 def test_seed_imports_with_no_loss_and_passes_check(tmp_path):
-    result = run_import(tmp_path, SEED.read_text(encoding="utf-8"))
+    result = run_import(tmp_path, SEED_README.read_text(encoding="utf-8"))
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert all("description" in w for w in warnings), warnings  # nothing lost, nothing disagrees
@@ -60,7 +60,7 @@ def test_seed_imports_with_no_loss_and_passes_check(tmp_path):
 
 
 def test_seed_round_trips_through_export(tmp_path):
-    seed = SEED.read_text(encoding="utf-8")
+    seed = SEED_README.read_text(encoding="utf-8")
     assert run_import(tmp_path, seed).returncode == 0
     assert datasite(tmp_path, "export", "readme").returncode == 0
     readme = (tmp_path / "README.dataset.md").read_text(encoding="utf-8")
@@ -217,9 +217,7 @@ def test_migration_builds_a_site(tmp_path):
 
     assert run_import(tmp_path, MIRROR_STYLES).returncode == 0
     assert datasite(tmp_path, "check").returncode == 0
-    for name in ("mkdocs.yml", "hooks", "overrides"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, tmp_path / name)
+    shutil.copy2(SEED / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "docs").mkdir()
     result = mkdocs_build(tmp_path, "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr

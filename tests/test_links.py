@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, datasite, mkdocs_build, page, text_of
+from conftest import SEED, datasite, mkdocs_build, page, text_of
 from datasite.links import check_links
 from datasite.links.cache import VerdictCache
 from datasite.links.check import Checker, CheckOptions
@@ -193,7 +193,7 @@ def test_links_command_json_report_and_exit_codes(server, tmp_path):
     urls = tmp_path / "urls.txt"
     urls.write_text(f"{server.route('/ok', Reply(200))}\n# a comment\n{server.route('/gone', Reply(404))}\n")
     cache = tmp_path / "cache.json"
-    result = datasite(ROOT, "links", "--urls", str(urls), "--cache", str(cache), "--format", "json", "--timeout", "2")
+    result = datasite(SEED, "links", "--urls", str(urls), "--cache", str(cache), "--format", "json", "--timeout", "2")
     assert result.returncode == 1, result.stderr
     report = {entry["url"]: entry for entry in json.loads(result.stdout)}
     ok, gone = report[server.url("/ok")], report[server.url("/gone")]
@@ -202,9 +202,9 @@ def test_links_command_json_report_and_exit_codes(server, tmp_path):
     assert gone["where"][0]["source"].endswith("urls.txt:3") and gone["checked_at"]
 
     urls.write_text(server.url("/ok") + "\n")
-    assert datasite(ROOT, "links", "--urls", str(urls), "--cache", str(cache)).returncode == 0
-    assert datasite(ROOT, "links", "--format", "yaml").returncode == 2
-    assert datasite(ROOT, "links", "--offline", "--refresh").returncode == 2
+    assert datasite(SEED, "links", "--urls", str(urls), "--cache", str(cache)).returncode == 0
+    assert datasite(SEED, "links", "--format", "yaml").returncode == 2
+    assert datasite(SEED, "links", "--offline", "--refresh").returncode == 2
 
 
 def test_corrupted_cache_gives_a_message_and_a_fresh_check(server, tmp_path):
@@ -212,7 +212,7 @@ def test_corrupted_cache_gives_a_message_and_a_fresh_check(server, tmp_path):
     urls.write_text(server.route("/ok", Reply(200)) + "\n")
     cache = tmp_path / "cache.json"
     cache.write_text('{"version": 1, "entries": {"trunc')
-    result = datasite(ROOT, "links", "--urls", str(urls), "--cache", str(cache))
+    result = datasite(SEED, "links", "--urls", str(urls), "--cache", str(cache))
     assert result.returncode == 0
     assert "link cache is unreadable" in result.stderr and "Traceback" not in result.stderr
     assert len(server.log) == 1
@@ -225,9 +225,9 @@ def test_offline_reports_from_cache_only(server, tmp_path):
     cache = tmp_path / "cache.json"
     one = tmp_path / "one.txt"
     one.write_text(server.url("/ok") + "\n")
-    datasite(ROOT, "links", "--urls", str(one), "--cache", str(cache))
+    datasite(SEED, "links", "--urls", str(one), "--cache", str(cache))
     sent = len(server.log)
-    result = datasite(ROOT, "links", "--urls", str(urls), "--cache", str(cache), "--offline", "--format", "json")
+    result = datasite(SEED, "links", "--urls", str(urls), "--cache", str(cache), "--offline", "--format", "json")
     assert len(server.log) == sent
     states = {e["url"]: e["state"] for e in json.loads(result.stdout)}
     assert states == {server.url("/ok"): "reachable", server.url("/new"): "unknown"}
@@ -343,7 +343,7 @@ def test_links_are_collected_from_the_dataset_and_hand_written_pages(project):
 def test_a_malformed_link_does_not_stop_the_check(server, tmp_path):
     urls = tmp_path / "urls.txt"
     urls.write_text(f"http://127.0.0.1:99999/x\nhttp://[::1\n{server.route('/ok', Reply(200))}\n")
-    result = datasite(ROOT, "links", "--urls", str(urls), "--cache", str(tmp_path / "c.json"), "--format", "json")
+    result = datasite(SEED, "links", "--urls", str(urls), "--cache", str(tmp_path / "c.json"), "--format", "json")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     states = {e["url"]: e["state"] for e in json.loads(result.stdout)}
     assert states[server.url("/ok")] == "reachable" and list(states.values()).count("dead") == 2
@@ -354,6 +354,6 @@ def test_cache_with_damaged_entries_is_replaced_by_a_fresh_check(server, tmp_pat
     urls.write_text(server.route("/ok", Reply(200)) + "\n")
     cache = tmp_path / "cache.json"
     cache.write_text(json.dumps({"version": 1, "entries": {server.url("/ok"): {"url": server.url("/ok"), "ok": "yes"}}}))
-    result = datasite(ROOT, "links", "--urls", str(urls), "--cache", str(cache))
+    result = datasite(SEED, "links", "--urls", str(urls), "--cache", str(cache))
     assert result.returncode == 0 and "link cache is unreadable" in result.stderr
     assert "Traceback" not in result.stderr and len(server.log) == 1

@@ -10,15 +10,15 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, datasite, mkdocs_build
+from conftest import datasite, mkdocs_build
 
 BUNDLE = "wenzhou-randomized-battery-data-site-2026-11-25"
 
 
 @pytest.fixture(scope="session")
-def bundle(tmp_path_factory) -> Path:
+def bundle(seed_project, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    result = datasite(ROOT, "bundle", "--out", str(out))
+    result = datasite(seed_project, "bundle", "--out", str(out))
     assert result.returncode == 0, result.stderr
     zip_path = out / f"{BUNDLE}.zip"
     assert result.stdout.strip().endswith(f"{BUNDLE}.zip") and zip_path.exists()
@@ -30,16 +30,16 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_two_builds_are_byte_identical(tmp_path):
+def test_two_builds_are_byte_identical(seed_project, tmp_path):
     first, second = tmp_path / "one", tmp_path / "two"
-    assert mkdocs_build(ROOT, "--site-dir", str(first)).returncode == 0
-    assert mkdocs_build(ROOT, "--site-dir", str(second), SOURCE_DATE_EPOCH="").returncode == 0
+    assert mkdocs_build(seed_project, "--site-dir", str(first)).returncode == 0
+    assert mkdocs_build(seed_project, "--site-dir", str(second), SOURCE_DATE_EPOCH="").returncode == 0
     assert tree_digest(first) == tree_digest(second)
     assert "<lastmod>2026-11-25</lastmod>" in (first / "sitemap.xml").read_text()  # from dataset.yml
 
 
-def test_two_bundles_are_byte_identical(bundle, tmp_path):
-    again = datasite(ROOT, "bundle", "--out", str(tmp_path))
+def test_two_bundles_are_byte_identical(seed_project, bundle, tmp_path):
+    again = datasite(seed_project, "bundle", "--out", str(tmp_path))
     assert again.returncode == 0, again.stderr
     assert (tmp_path / bundle.name).read_bytes() == bundle.read_bytes()
 
@@ -143,9 +143,9 @@ def test_mkdocs_serve_reloads_when_dataset_yml_changes(project):
         server.wait(timeout=30)
 
 
-def test_bundle_name_and_dates_follow_source_date_epoch(tmp_path):
+def test_bundle_name_and_dates_follow_source_date_epoch(seed_project, tmp_path):
     # 2026-01-01T00:00:00Z, set by a release pipeline: the name and the zip entries agree on it
-    result = datasite(ROOT, "bundle", "--out", str(tmp_path), SOURCE_DATE_EPOCH="1767225600")
+    result = datasite(seed_project, "bundle", "--out", str(tmp_path), SOURCE_DATE_EPOCH="1767225600")
     assert result.returncode == 0, result.stderr
     (target,) = tmp_path.glob("*.zip")
     assert target.name == BUNDLE.replace("2026-11-25", "2026-01-01") + ".zip"

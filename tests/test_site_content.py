@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, ROOT, datasite, edit, mkdocs_build, normalize, page, text_of
+from conftest import FIXTURES, ROOT, SEED, datasite, edit, mkdocs_build, normalize, page, text_of
 
-SEED = (FIXTURES / "seed_README.md").read_text(encoding="utf-8")
-ENGLISH_HALF, CHINESE_HALF = re.split(r"^# (?=WZU)", SEED, flags=re.M)
+SEED_TEXT = (FIXTURES / "seed" / "README.original.md").read_text(encoding="utf-8")
+ENGLISH_HALF, CHINESE_HALF = re.split(r"^# (?=WZU)", SEED_TEXT, flags=re.M)
 URL = re.compile(r"https?://[^\s<>()（）]+")
 CODES = ["WZRD", "nj5b", "3mde"]
 
@@ -83,7 +83,7 @@ def test_clause_order_follows_the_seed(site):
 
 
 def test_anchors_are_the_ids_and_identical_in_both_languages(site):
-    data = yaml.safe_load((ROOT / "dataset.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((SEED / "dataset.yml").read_text(encoding="utf-8"))
     for url_path, items in (("download", data["mirrors"]), ("license", data["clauses"])):
         for language in ("en", "zh"):
             ids = {tag["id"] for tag in page(site, f"{PREFIX[language]}{url_path}").select("article [id]")}
@@ -210,7 +210,7 @@ def test_light_dark_switch_speaks_the_page_language(site):
 
 
 def test_search_partial_is_the_themes_own_plus_a_dialog_name():
-    """overrides/partials/search.html copies mkdocs-material's; a theme upgrade that changes the
+    """datasite/theme/partials/search.html copies mkdocs-material's; a theme upgrade that changes the
     original shows up here, so that the copy is renewed rather than left behind."""
     import material
 
@@ -218,7 +218,7 @@ def test_search_partial_is_the_themes_own_plus_a_dialog_name():
         text = path.read_text(encoding="utf-8")
         return text[text.index("-#}") + 3:].strip()
 
-    ours = body(ROOT / "overrides" / "partials" / "search.html")
+    ours = body(ROOT / "datasite" / "theme" / "partials" / "search.html")
     theirs = body(Path(material.__file__).parent / "templates" / "partials" / "search.html")
     assert ' aria-label="{{ lang.t(\'search\') }}"' in ours
     assert ours.replace(' aria-label="{{ lang.t(\'search\') }}"', "", 1) == theirs

@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
-log = logging.getLogger("mkdocs.plugins.datasite")
+log = logging.getLogger("datasite")
 
 FORMAT_VERSION = 1
 

@@ -1,0 +1,439 @@
+"""The MkDocs plugin `datasite`: the one module that knows MkDocs (ProperDocs loads it unchanged).
+
+It connects the engine-free build (`pipeline.py`) to MkDocs' events. Its state lives on the
+plugin instance; mkdocs-static-i18n runs one build per language (first language first, the
+others inside its post-build event), so the state of the first build serves the others.
+
+    plugins:
+      - search
+      - i18n: {languages: [...]}
+      - datasite:
+          dataset: dataset.yml   # beside mkdocs.yml
+          check_links: false     # true: check external links; strict: a dead link fails the build
+          offline: false         # the build for file:// (the offline bundle)
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import re
+import time
+from html import escape, unescape
+from pathlib import Path
+from urllib.parse import urljoin
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from . import pipeline
+from .loader import display_name
+from .model import LANGUAGES
+from .render.metadata import head_tags
+from .render.text import mark_chinese
+from .ui import LANGUAGE_NAMES, UI
+
+log = get_plugin_logger("datasite")
+ENGINE = log.name.split(".")[0]  # "mkdocs", or "properdocs" when ProperDocs runs this plugin
+
+THEME_DIR = Path(__file__).parent / "theme"
+ASSETS = {"css": "assets/datasite.css", "js": "assets/datasite.js"}
+WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"
+FEATURES = ("navigation.footer", "search.highlight", "content.code.copy")
+# \u200b: the zero-width space that jieba's segmentation puts between Chinese words
+SEARCH_SEPARATOR = r'[\s\u200b\-_,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])'
+MATERIAL_FAVICON = "assets/images/favicon.png"
+# Third-party log lines a maintainer has no use for; their warnings still come through.
+QUIET_LOGGERS = ("jieba", f"{ENGINE}.plugins.mkdocs_static_i18n", f"{ENGINE}.plugins.material.search")
+
+
+class LinkCheckMode(c.BaseConfigOption[str]):
+    """`check_links`: false/true/strict; the environment variable DATASITE_CHECK_LINKS overrides it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = "off"
+
+    def run_validation(self, value: object) -> str:
+        try:
+            return pipeline.parse_link_mode(value)
+        except ValueError as exc:
+            raise c.ValidationError(str(exc)) from None
+
+
+class DatasiteConfig(base.Config):
+    dataset = c.Type(str, default="dataset.yml")
+    check_links = LinkCheckMode()
+    offline = c.Type(bool, default=False)
+    minify = c.Type(bool, default=True)
+
+    def _validate(self):
+        # An option MkDocs does not know is only a warning there; here it is a mistake, as in dataset.yml.
+        failed, warnings = super()._validate()
+        for key in set(self.keys()) - self._schema_keys:
+            hint = difflib.get_close_matches(key, sorted(self._schema_keys), n=1)
+            failed.append((key, f"unknown option '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                           + f"; the options are {', '.join(sorted(self._schema_keys))}"))
+        warnings = [(key, message) for key, message in warnings if key in self._schema_keys]
+        return failed, warnings
+
+
+def env_flag(name: str, value: bool) -> bool:
+    override = os.environ.get(name)
+    return value if override is None else override.strip().lower() in ("1", "true", "yes", "on")
+
+
+class DatasitePlugin(BasePlugin[DatasiteConfig]):
+    def __init__(self) -> None:
+        self.build: pipeline.SiteBuild | None = None
+        self.language = LANGUAGES[0]
+        self.open_builds: list[str] = []  # languages whose build has begun and not ended (nested)
+        self.started = 0.0
+        self.page_counts: dict[str, int] = {}
+        self.original_redirects: dict[str, str] | None = None
+
+    # -- settings -------------------------------------------------------------------------
+
+    @property
+    def data_path(self) -> Path:
+        return self.config_dir / self.config.dataset
+
+    @property
+    def link_mode(self) -> str:
+        value = os.environ.get("DATASITE_CHECK_LINKS")
+        if value is None:
+            return self.config.check_links
+        try:
+            return pipeline.parse_link_mode(value)
+        except ValueError as exc:
+            raise PluginError(f"datasite: DATASITE_CHECK_LINKS: {exc}") from None
+
+    @property
+    def offline(self) -> bool:
+        return env_flag("DATASITE_OFFLINE", self.config.offline)
+
+    def on_startup(self, *, command, dirty) -> None:
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+        build_log = logging.getLogger(f"{ENGINE}.commands.build")
+        if not any(isinstance(f, _BuiltInFilter) for f in build_log.filters):
+            build_log.addFilter(_BuiltInFilter())
+
+    # -- configuration: first the engine's settings, then this language's build -----------
+
+    # Before the theme's search plugin (0) and mkdocs-static-i18n (-100) read the settings.
+    @event_priority(100)
+    def _configure_engine(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.started = self.started or time.monotonic()
+        theme = config.theme
+        if theme.name != "material":
+            raise PluginError(f"datasite: the theme must be 'material', not '{theme.name}'")
+        if str(THEME_DIR) not in theme.dirs:
+            # After the site's own custom_dir, before the theme's templates.
+            custom = 1 if theme.custom_dir else 0
+            theme.dirs.insert(custom, str(THEME_DIR))
+        theme["font"] = False  # no Google Fonts: readers in China and offline readers have no access
+        if theme.get("favicon") in (None, MATERIAL_FAVICON):
+            theme["favicon"] = "assets/favicon.svg"  # 0.4 kB instead of the theme's 2 kB PNG
+        features = theme.get("features") or []
+        theme["features"] = features + [f for f in FEATURES if f not in features]
+        if not theme.get("palette"):
+            theme["palette"] = default_palette()
+        for kind, path in ASSETS.items():
+            extra = config.extra_css if kind == "css" else config.extra_javascript
+            if path not in [str(item) for item in extra]:
+                extra.append(path)
+        add_markdown_extensions(config)
+        raise_validation_levels(config)
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None and not search.config.get("separator"):
+            search.config["separator"] = SEARCH_SEPARATOR
+        if self.offline:
+            config.use_directory_urls = False
+            # Workers cannot start from file://: the theme's shim, shipped with datasite.
+            config.extra["polyfills"] = [WORKER_SHIM]
+        return config
+
+    # After mkdocs-static-i18n (-100) has set this build's language.
+    @event_priority(-110)
+    def _prepare_language(self, config: MkDocsConfig) -> MkDocsConfig:
+        language = config.theme.get("language") or LANGUAGES[0]
+        if language not in LANGUAGES:
+            raise PluginError(f"datasite: the theme language '{language}' is not one of {', '.join(LANGUAGES)}; "
+                              "list them under the i18n plugin's languages")
+        # The other languages' builds follow the first one at once: its checks and pages still hold.
+        if language == LANGUAGES[0] or self.build is None or self.build.loaded.path != self.data_path:
+            self.page_counts = {}
+            try:
+                self.build = pipeline.prepare(self.data_path, Path(config.docs_dir), link_mode=self.link_mode,
+                                              strict=config.strict)
+            except pipeline.BuildFailure as exc:
+                raise PluginError(f"datasite: {exc}") from None
+            for warning in self.build.warnings:
+                log.warning(warning)
+            for notice in self.build.notices:
+                log.info(notice)
+        self.language = language
+        self.open_builds.append(language)
+        install_link_locations(config)
+        self.localize_redirects(config)
+        dataset = self.build.dataset
+        if not config.site_url and dataset.site_url:
+            config.site_url = dataset.site_url  # `mkdocs serve` sets its own, which is kept
+        config.site_name = escape(dataset.name[language])  # the theme prints it unescaped
+        config.site_description = escape(dataset.description[language])
+        name_palette_toggles(config, language)
+        if not config.nav:
+            config.nav = [f"{name}.md" for name in self.build.nav]
+        return config
+
+    on_config = CombinedEvent(_configure_engine, _prepare_language)
+
+    def localize_redirects(self, config: MkDocsConfig) -> None:
+        """Make mkdocs-redirects' `old.md: new.md` work in every language.
+
+        Pages are `<name>.<lang>.md` and each language is its own build, so the map is rewritten
+        per build: `zh/old.md -> new.zh.md` in the Chinese one.
+        """
+        plugin = config.plugins.get("redirects")
+        if plugin is None:
+            return
+        if self.original_redirects is None:
+            self.original_redirects = dict(plugin.config.get("redirect_maps") or {})
+        localized = {}
+        for old, new in self.original_redirects.items():
+            if not new.lower().startswith(("http://", "https://")):
+                target, _, fragment = new.partition("#")
+                new = f"{target.removesuffix('.md')}.{self.language}.md" + (f"#{fragment}" if fragment else "")
+            localized[old if self.language == LANGUAGES[0] else f"{self.language}/{old}"] = new
+        plugin.config["redirect_maps"] = localized
+
+    # -- files: the generated pages and assets --------------------------------------------
+
+    # Before mkdocs-static-i18n sorts files into languages (it runs at -100) ...
+    @event_priority(10)
+    def _add_generated_pages(self, files: Files, config: MkDocsConfig) -> Files:
+        for lang, pages in self.build.pages.items():
+            for name in pages:
+                files.append(File(f"{name}.{lang}.md", config.docs_dir, config.site_dir, config.use_directory_urls))
+        return files
+
+    # ... and after it, since it re-creates the File objects.
+    @event_priority(-110)
+    def _fill_generated_files(self, files: Files, config: MkDocsConfig) -> Files:
+        sources = {f"{name}.{lang}.md": md for lang, pages in self.build.pages.items() for name, md in pages.items()}
+        for file in files:
+            if file.src_uri in sources:
+                file.content_string = sources[file.src_uri]
+            elif self.config.minify and file.src_uri in ASSETS.values() and file.abs_src_path:
+                file.content_string = minify_asset(Path(file.abs_src_path))
+        for path, content in self.build.assets.items():
+            files.append(File.generated(config, path, content=content))
+        redirects = config.plugins.get("redirects")
+        if redirects is not None:  # it listed the pages before mkdocs-static-i18n gave them their URLs
+            redirects.doc_pages = {f.src_uri: f for f in files.documentation_pages()}
+        return files
+
+    on_files = CombinedEvent(_add_generated_pages, _fill_generated_files)
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Chinese text inside pages of another language is marked as Chinese.
+        return html if self.language == "zh" else mark_chinese(html)
+
+    # After mkdocs-static-i18n (50) has set its own, site-wide, language links.
+    @event_priority(-110)
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        self.page_counts[self.language] = self.page_counts.get(self.language, 0) + 1
+        links = language_links(page, config)
+        context["datasite_languages"] = links
+        absolute = {}
+        if config.site_url:
+            site = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+            absolute = {link["lang"]: urljoin(site, link["link"].removeprefix("./")) for link in links}
+        if not config.use_directory_urls:
+            # The offline bundle's pages are name.html; the published ones they point at are name/.
+            absolute = {lang: published_url(url) for lang, url in absolute.items()}
+            if page.canonical_url:
+                page.canonical_url = published_url(page.canonical_url)
+        # The theme writes <link rel="alternate" hreflang> from extra.alternate: absolute where the
+        # site's URL is known, as search engines want.
+        config.extra.alternate = [dict(link, link=absolute.get(link["lang"], link["link"])) for link in links]
+        dataset = self.build.dataset
+        # Generated pages keep their meta values HTML-escaped (render/pages.py); hand-written ones
+        # are the author's own front matter.
+        title = unescape(str(page.meta.get("title") or page.title or dataset.name[self.language]))
+        description = unescape(str(page.meta.get("description") or dataset.description[self.language]))
+        context["datasite_head"] = head_tags(dataset, self.language, title, description,
+                                             page.canonical_url, absolute)
+        return context
+
+    # Last, once every plugin has written its part of the page.
+    @event_priority(-200)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return pipeline.minify_page(output) if self.config.minify else output
+
+    # After mkdocs-static-i18n (-100) has built the other languages and rewritten the search index.
+    @event_priority(-200)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.open_builds.pop()
+        if self.open_builds:
+            return  # an inner language build; the first language's event comes last
+        site_dir = Path(config.site_dir)
+        pipeline.finish(self.build, site_dir)
+        if self.offline:
+            inline_search_index(site_dir)
+        log.info(pipeline.summary(self.build, self.page_counts, time.monotonic() - self.started))
+        self.started = 0.0
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        server.watch(str(self.data_path))
+        return server
+
+
+class _BuiltInFilter(logging.Filter):
+    """datasite's summary says how long the build took; MkDocs' own line would repeat it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Documentation built in")
+
+
+def default_palette() -> list[dict]:
+    # The switch's names are set per language (name_palette_toggles).
+    return [
+        {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo", "accent": "indigo",
+         "toggle": {"icon": "material/brightness-7", "name": UI[LANGUAGES[0]]["switch_to_dark"]}},
+        {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo", "accent": "indigo",
+         "toggle": {"icon": "material/brightness-4", "name": UI[LANGUAGES[0]]["switch_to_light"]}},
+    ]
+
+
+def add_markdown_extensions(config: MkDocsConfig) -> None:
+    """The Markdown extensions the generated pages use; a site's own settings for them are kept."""
+    from pymdownx.slugs import slugify
+
+    wanted = {
+        "attr_list": {},
+        "pymdownx.highlight": {},
+        "pymdownx.superfences": {},
+        # Unicode-aware anchors for hand-written Chinese headings (no "_1" ids)
+        "toc": {"permalink": True, "slugify": slugify(case="lower")},
+    }
+    for name, options in wanted.items():
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+        settings = config.mdx_configs.setdefault(name, {})
+        for key, value in options.items():
+            settings.setdefault(key, value)
+
+
+def raise_validation_levels(config: MkDocsConfig) -> None:
+    """Broken links and anchors in hand-written pages are warnings (errors under --strict)."""
+    validation = config.validation
+    for option in ("omitted_files", "not_found"):
+        validation.nav[option] = max(validation.nav[option], logging.WARNING)
+    for option in ("not_found", "anchors", "absolute_links", "unrecognized_links"):
+        validation.links[option] = max(validation.links[option], logging.WARNING)
+
+
+def name_palette_toggles(config: MkDocsConfig, language: str) -> None:
+    """The light/dark switch says what it does in the page's language."""
+    for palette in config.theme.get("palette") or []:
+        if isinstance(palette, dict) and palette.get("toggle") and palette.get("scheme") in ("default", "slate"):
+            key = "switch_to_dark" if palette["scheme"] == "default" else "switch_to_light"
+            palette["toggle"]["name"] = UI[language][key]
+
+
+def minify_asset(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".css":
+        from csscompressor import compress
+
+        return compress(text)
+    from jsmin import jsmin
+
+    return jsmin(text)
+
+
+def inline_search_index(site_dir: Path) -> None:
+    """Offline search: the index as a script, since file:// pages cannot fetch JSON (as the theme's
+    offline plugin does)."""
+    for index in site_dir.glob("**/search/search_index.json"):
+        index.with_name("search_index.js").write_text(
+            "var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def language_links(page: Page, config: MkDocsConfig) -> list[dict]:
+    """The language switcher's entries, each pointing at this same page in that language.
+
+    Links are site-relative page URLs; the theme turns them into paths relative to the page, so
+    they also work when the site is opened from disk.
+    """
+    alternates = getattr(page.file, "alternates", {}) or {}
+    links = []
+    for language in LANGUAGES:
+        target = alternates.get(language)
+        url = target.url if target is not None else ("" if language == LANGUAGES[0] else f"{language}/")
+        if not url and not config.use_directory_urls:
+            url = "index.html"
+        links.append({"name": LANGUAGE_NAMES[language], "link": url or "./", "lang": language})
+    return links
+
+
+def published_url(url: str) -> str:
+    """A page URL with directory URLs, as the site is published: …/name.html -> …/name/."""
+    if url.endswith("/index.html"):
+        return url[: -len("index.html")]
+    return url[: -len(".html")] + "/" if url.endswith(".html") else url
+
+
+class LinkLocationFilter(logging.Filter):
+    """Prefixes MkDocs' broken-link warnings with the file and line of the link.
+
+    MkDocs names the page and the link but not the line; the maintainer wants `file:line:`.
+    """
+
+    _pattern = re.compile(r"^Doc file '(?P<page>[^']+)' contains a link '(?P<link>[^']+)'")
+
+    def __init__(self, docs_dir: str):
+        super().__init__()
+        self.docs_dir = docs_dir
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        match = self._pattern.match(message)
+        if match:
+            path = Path(self.docs_dir) / match["page"]
+            location = _find_line(path, match["link"])
+            if location:
+                record.msg, record.args = f"{display_name(path)}:{location[0]}:{location[1]}: {message}", ()
+        return True
+
+
+def _find_line(path: Path, needle: str) -> tuple[int, int] | None:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError:
+        return None  # a generated page: its links come from datasite itself
+    for number, line in enumerate(lines, start=1):
+        column = line.find(needle)
+        if column >= 0:
+            return number, column + 1
+    return None
+
+
+def install_link_locations(config: MkDocsConfig) -> None:
+    logger = logging.getLogger(f"{ENGINE}.structure.pages")
+    for existing in logger.filters:
+        if isinstance(existing, LinkLocationFilter):
+            existing.docs_dir = config.docs_dir
+            return
+    logger.addFilter(LinkLocationFilter(config.docs_dir))

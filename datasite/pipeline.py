@@ -1,0 +1,202 @@
+"""One build of a dataset's site, free of any site engine.
+
+The order of work: load + validate dataset.yml and the hand-written pages (before anything is
+written) -> link verdicts by the link-check policy -> pages per language, generated assets ->
+after the engine has written the site: status.json, the render cache, a summary.
+
+The MkDocs adapter (`mkdocs_plugin.py`) and the CLI call these functions; a move to another
+engine needs a new adapter and nothing here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .links import check_links, default_cache_path, network_unavailable
+from .links.cache import VerdictCache
+from .links.collect import Link, collect_links
+from .links.report import as_json, report_entries
+from .links.rules import merged_markers
+from .links.verdict import CheckOptions, Verdict
+from .loader import LoadedDataset, load_dataset
+from .model import LANGUAGES, Dataset, LinkCheck
+from .problems import DatasetError, Problem
+from .render.citation import bib_file, ris_file
+from .render.memo import MEMO
+from .render.pages import QR_FILES, citation_file, qr_payloads, render_pages
+from .render.qr import qr_svg
+from .sync import GENERATED_PAGES, atomic_write, check_sync, in_ci, lock_path_for, scan_pages
+
+LINK_MODES = ("off", "on", "strict")
+"""off: pages show the cached link states; on: links are checked (a dead one is reported);
+strict: a dead link, or no network, fails the build."""
+
+
+class BuildFailure(Exception):
+    """The build must stop before anything is written; `lines` say why, one problem each."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        noun = "problem" if len(lines) == 1 else "problems"
+        super().__init__(f"{len(lines)} {noun} to fix before the site can be built:\n"
+                         + "\n".join(f"  {line}" for line in lines))
+
+
+def parse_link_mode(value: object) -> str:
+    """A link-check mode from an option or environment value (booleans and on/off words too)."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    text = str(value).strip().lower()
+    if text in ("", "0", "false", "no", "off", "none"):
+        return "off"
+    if text in ("1", "true", "yes", "on", "check"):
+        return "on"
+    if text == "strict":
+        return "strict"
+    raise ValueError(f"expected one of {', '.join(LINK_MODES)} (or true/false), not {value!r}")
+
+
+@dataclass
+class SiteBuild:
+    """Everything the pages of one build come from, computed once for all languages."""
+
+    loaded: LoadedDataset
+    docs_dir: Path
+    pages: dict[str, dict[str, str]]  # language -> page name ("download") -> Markdown
+    links: list[Link]
+    verdicts: dict[str, Verdict]
+    assets: dict[str, str]  # generated files beside the pages: path -> content
+    warnings: list[str] = field(default_factory=list)  # stale translations outside strict builds
+    notices: list[str] = field(default_factory=list)  # link-check notes
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.loaded.dataset
+
+    @property
+    def nav(self) -> list[str]:
+        """Page names in navigation order: the generated pages, then the hand-written ones."""
+        pages, _ = scan_pages(self.docs_dir)
+        return list(GENERATED_PAGES) + [page.name for page in pages]
+
+
+def prepare(data_path: Path, docs_dir: Path, *, link_mode: str = "off", strict: bool = False) -> SiteBuild:
+    """Validate everything the build depends on and render its pages; raises BuildFailure.
+
+    `strict`: stale translations fail the build (they always do on CI).
+    """
+    try:
+        loaded = load_dataset(data_path)
+    except DatasetError as exc:
+        raise BuildFailure([str(p) for p in exc.problems]) from None
+    report = check_sync(loaded, docs_dir, lock_path_for(data_path))
+    if report.errors:
+        raise BuildFailure([str(p) for p in report.errors])
+    if report.warnings and (strict or in_ci()):
+        raise BuildFailure([str(p) for p in report.warnings])
+    set_source_date(loaded.dataset)
+    MEMO.open(render_cache_path(loaded.path))
+    links = collect_links(loaded, docs_dir)
+    verdicts, notices = site_link_verdicts(loaded, links, link_mode)
+    # Everything is rendered now, so that a failure stops the build before the engine writes a file.
+    pages = {lang: render_pages(loaded.dataset, lang, verdicts) for lang in LANGUAGES}
+    assets = generated_assets(loaded.dataset)
+    return SiteBuild(loaded, docs_dir, pages, links, verdicts, assets, [str(p) for p in report.warnings], notices)
+
+
+def link_check_options(settings: LinkCheck | None, **overrides) -> CheckOptions:
+    """The checker's options: the defaults, the dataset's dead-share markers, then `overrides`."""
+    markers = merged_markers(settings.dead_share_markers if settings else None)
+    return CheckOptions(markers=markers, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def open_link_cache(data_path: Path, settings: LinkCheck | None, *, path: Path | None = None,
+                    ttl_hours: float | None = None) -> VerdictCache:
+    """The verdict cache beside the data file (or at `path`); its `problem` says if it was unusable."""
+    ttl = ttl_hours if ttl_hours is not None else (settings or LinkCheck()).ttl_hours
+    return VerdictCache(path or default_cache_path(data_path), ttl * 3600).load()
+
+
+def site_link_verdicts(loaded: LoadedDataset, links: list[Link], mode: str) -> tuple[dict[str, Verdict], list[str]]:
+    """Verdicts to show on the pages, by the link-check policy; raises BuildFailure in strict mode."""
+    settings = loaded.dataset.link_check
+    cache = open_link_cache(loaded.path, settings)
+    notices = [cache.problem] if cache.problem else []
+    urls = [link.url for link in links]
+    if mode == "off":
+        return {url: cache.entries[url] for url in urls if url in cache.entries}, notices
+    verdicts = check_links(urls, cache, link_check_options(settings))
+    problems = []
+    if network_unavailable(verdicts):
+        unknown = sum(1 for v in verdicts.values() if v.ok is None)
+        problems.append(f"external links not checked: network unavailable ({unknown} of {len(urls)} links); "
+                        "mirror status shows the last known state")
+    dead = [v for v in verdicts.values() if v.ok is False]
+    if dead:
+        lines = "\n".join(f"  {v.url}: {v.reason}" for v in dead)
+        problems.append(f"{len(dead)} dead external link{'s' if len(dead) > 1 else ''}:\n{lines}")
+    if problems and mode == "strict":
+        raise BuildFailure(problems)
+    return verdicts, notices + problems
+
+
+def generated_assets(dataset: Dataset) -> dict[str, str]:
+    """Files served beside the pages: citation downloads and QR codes."""
+    assets = {citation_file(dataset, "bib"): bib_file(dataset), citation_file(dataset, "ris"): ris_file(dataset)}
+    for key, payload in qr_payloads(dataset).items():
+        assets[QR_FILES[key]] = qr_svg(payload, payload)
+    return assets
+
+
+def minify_page(html: str) -> str:
+    """Smaller pages for slow connections (minify-html: fast, and aware of <pre> and scripts)."""
+    import minify_html
+
+    return minify_html.minify(html, keep_closing_tags=True, keep_html_and_head_opening_tags=True)
+
+
+def finish(build: SiteBuild, site_dir: Path) -> None:
+    """After the site is written: status.json for tools watching the mirrors; the render cache."""
+    atomic_write(site_dir / "status.json", as_json(report_entries(build.links, build.verdicts)))
+    MEMO.save()
+
+
+def summary(build: SiteBuild, page_counts: dict[str, int], seconds: float) -> str:
+    """One line that says what was built."""
+    urls = {link.url for link in build.links}
+    states = {"reachable": 0, "dead": 0, "unknown": 0}
+    for url in urls:
+        if url in build.verdicts:
+            states[build.verdicts[url].state] += 1
+    checked = sum(states.values())
+    unique = len(urls)
+    if checked:
+        links = ", ".join(f"{n} {state}" for state, n in states.items() if n) + f" of {unique} links"
+    else:
+        links = f"{unique} links not checked"
+    pages = ", ".join(f"{n} {lang}" for lang, n in page_counts.items())
+    return f"built {pages} pages, {len(build.dataset.mirrors)} mirrors, {links}, in {seconds:.1f} s"
+
+
+_OUR_EPOCH = "DATASITE_SET_SOURCE_DATE_EPOCH"
+
+
+def set_source_date(dataset: Dataset) -> None:
+    """Reproducible builds: dates in the output (sitemap) come from `updated`, not the clock.
+
+    Engines read SOURCE_DATE_EPOCH; a value the user set wins, one set here follows the data
+    (also when `updated` changes while a preview server runs).
+    """
+    current = os.environ.get("SOURCE_DATE_EPOCH")
+    if current and current != os.environ.get(_OUR_EPOCH):
+        return
+    if dataset.updated_epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = os.environ[_OUR_EPOCH] = str(dataset.updated_epoch)
+    elif current:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def render_cache_path(data: Path) -> Path:
+    return default_cache_path(data).with_name("render.json")  # beside the link cache
