@@ -172,7 +172,7 @@ def cmd_import(args) -> int:
         print(f"datasite import: cannot read {args.readme}: {exc.strerror}", file=sys.stderr)
         return 2
     try:
-        result = import_readme(raw, display_name(args.readme))
+        result = import_readme(raw, display_name(args.readme), args.readme.resolve().parent)
     except ImportFailure as exc:
         print(f"datasite import: {exc}", file=sys.stderr)
         return 1

@@ -71,7 +71,7 @@ def init_repository(root: Path, readme: Path | None, *, force: bool, install: st
         readme = root / "README.md"
     if readme is not None:
         try:
-            imported = import_readme(readme.read_bytes(), readme.name)
+            imported = import_readme(readme.read_bytes(), readme.name, readme.resolve().parent)
         except OSError as exc:
             raise InitRefused(f"cannot read {readme}: {exc.strerror}") from None
         except ImportFailure as exc:

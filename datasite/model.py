@@ -161,6 +161,7 @@ class Region(Strict):
     # network) to readers whose time zone is one of these IANA names.
     first_for_languages: list[Language] = field(default_factory=list)
     first_for_time_zones: list[TimeZone] = field(default_factory=list)
+    note: Localized | None = None  # shown above the region's mirrors (a shared password, an FTP address)
 
 
 class Mirror(Strict):
@@ -222,6 +223,7 @@ class Dataset(Strict, kw_only=True):
     name: LocalizedLine
     title: LocalizedLine
     description: Annotated[Localized, _check_description]
+    notice: Localized | None = None  # shown on the home page above the description (a banner, an attribution)
     site_url: Url | None = None  # where the site is published; canonical and citation URLs use it
     creators: list[Person] | None = None  # of the dataset; the article's authors if not given
     updated: date | None = None  # last revision of this file's content; the citation access date

@@ -18,7 +18,7 @@ from pathlib import Path
 from .loader import LoadedDataset, display_name
 from .model import LANGUAGES, translatable_fields
 from .problems import Problem
-from .tokens import invariant_tokens
+from .tokens import spelled_tokens
 
 GENERATED_PAGES = ("index", "download", "license", "cite", "contact")
 """Pages generated from dataset.yml; their URLs are part of the site's contract."""
@@ -43,11 +43,11 @@ def fingerprint(text: str) -> str:
 def token_problems(loaded: LoadedDataset) -> list[Problem]:
     problems = []
     for path, key, value in translatable_fields(loaded.dataset):
-        tokens = {lang: invariant_tokens(text) for lang, text in value.items()}
+        tokens = {lang: spelled_tokens(text) for lang, text in value.items()}
         reference = LANGUAGES[0]
         for lang in LANGUAGES[1:]:
-            missing = sorted(tokens[reference] - tokens[lang])
-            extra = sorted(tokens[lang] - tokens[reference])
+            missing = sorted(tokens[reference][k] for k in tokens[reference].keys() - tokens[lang].keys())
+            extra = sorted(tokens[lang][k] for k in tokens[lang].keys() - tokens[reference].keys())
             if missing or extra:
                 parts = []
                 if missing:

@@ -13,10 +13,11 @@ CJK_CHARACTERS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uf
 # URLs and DOIs stop at whitespace and at Chinese text, which in Chinese sentences follows them
 # with no space between ("见https://…获取").
 _URL = re.compile(rf"(?:https?|mailto):[^\s<>\"'“”{CJK_CHARACTERS}]+", re.IGNORECASE)
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_EMAIL_LOCAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
+_EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _DOI = re.compile(rf"\b10\.[0-9]{{4,9}}/[^\s<>\"'“”{CJK_CHARACTERS}]+")
 _DIGITS = re.compile(r"(?<![0-9])[0-9]{4,}(?![0-9])")
-_TRAILING = ".,;:!?)]}'\""
+_TRAILING = ".,;:!?)]}'\"*"  # "*": emphasis marks glued to a URL ("https://x.org/a**")
 
 
 _CLOSING = {")": "(", "]": "[", "}": "{"}
@@ -42,9 +43,50 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def invariant_tokens(text: str) -> set[str]:
-    tokens = {url for _, _, url in find_urls(text)}
-    tokens |= {_trim(m.group()) for m in EMAIL.finditer(text)}
-    tokens |= {_trim(m.group()) for m in _DOI.finditer(text)}
-    tokens |= set(_DIGITS.findall(text))
+def find_emails(text: str, *, whole_words: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, address) of every email address in `text`.
+
+    Linear in the text's length: the search starts at each "@" and reads outwards, where a
+    pattern tried at every position would read a long word again and again (quadratic time).
+    `whole_words`: not the tail of a longer word ("邮箱a@b.cn" has none).
+    """
+    found: list[tuple[int, int, str]] = []
+    position, floor = text.find("@"), 0
+    while position >= 0:
+        start = position
+        while start > floor and text[start - 1] in _EMAIL_LOCAL:
+            start -= 1
+        domain = _EMAIL_DOMAIN.match(text, position + 1)
+        if start < position and domain and not (whole_words and start > 0 and
+                                                (text[start - 1].isalnum() or text[start - 1] == "_")):
+            end = start + len(_trim(text[start:domain.end()]))
+            found.append((start, end, text[start:end]))
+            floor = end
+        else:
+            floor = position + 1
+        position = text.find("@", max(floor, position + 1))
+    return found
+
+
+def doi_of_url(url: str) -> str | None:
+    """The DOI a doi.org link resolves, so that "https://doi.org/10.1/x" and "DOI: 10.1/x" agree."""
+    match = re.match(r"https?://(?:dx\.)?doi\.org/(10\.[0-9]{4,9}/.+)$", url, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def spelled_tokens(text: str) -> dict[str, str]:
+    """The invariant tokens of `text`, each as compared (a doi.org link as its DOI) -> as written."""
+    tokens: dict[str, str] = {}
+    for _, _, url in find_urls(text):
+        tokens.setdefault(doi_of_url(url) or url, url)
+    for _, _, email in find_emails(text):
+        tokens.setdefault(email, email)
+    for match in _DOI.finditer(text):
+        tokens.setdefault(_trim(match.group()), _trim(match.group()))
+    for digits in _DIGITS.findall(text):
+        tokens.setdefault(digits, digits)
     return tokens
+
+
+def invariant_tokens(text: str) -> set[str]:
+    return set(spelled_tokens(text))

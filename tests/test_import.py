@@ -224,9 +224,9 @@ def test_migration_builds_a_site(tmp_path):
     assert "ef56" in (tmp_path / "out" / "zh" / "download" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_readme_without_mirrors_gets_a_clear_error(tmp_path):
+def test_a_readme_without_mirrors_gets_a_placeholder_to_fill_in(tmp_path):
     text = "# Title\n\n***Terms***\nUse it well.\n\n# 标题\n\n***条款***\n好好使用。\n"
     result = run_import(tmp_path, text)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "no mirrors found" in result.stderr and "gives no valid mirrors" in result.stderr
-    assert not (tmp_path / "dataset.yml").exists()
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "README.md:1: no mirror list and no git remote: mirror 'download' is a placeholder" in result.stderr
+    assert imported(tmp_path)["mirrors"][0]["url"] == "https://example.org/replace-with-the-download-address"

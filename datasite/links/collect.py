@@ -75,6 +75,11 @@ def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[L
     if article.url:
         everywhere(article.url, "cite", ("article", "url"))
     in_text(dataset.description, "index", ("description",))
+    if dataset.notice:
+        in_text(dataset.notice, "index", ("notice",))
+    for index, region in enumerate(dataset.regions):
+        if region.note:
+            in_text(region.note, "download", ("regions", index, "note"))
     for index, clause in enumerate(dataset.clauses):
         in_text(clause.body, "license", ("clauses", index, "body"))
     for index, publication in enumerate(dataset.publications):

@@ -62,6 +62,8 @@ def _home(dataset: Dataset, lang: str, ui: dict) -> str:
     name = dataset.name[lang]
     out = _front_matter(name, dataset.description[lang])
     out += _heading(1, name)
+    if dataset.notice:
+        out += _paragraphs(dataset.notice[lang], "ds-notice")
     out += _paragraphs(dataset.description[lang], "ds-lead")
     out += (
         f'<p class="ds-license-line">{escape_html(ui["licensed_under"])} '
@@ -83,6 +85,8 @@ def _download(dataset: Dataset, lang: str, ui: dict) -> str:
         zones = " ".join(region.first_for_time_zones)
         attributes = f' data-ds-region="{region.id}"' + (f' data-ds-first-tz="{zones}"' if zones else "")
         out += _heading(2, region.title[lang], region.id, attributes)
+        if region.note:
+            out += _paragraphs(region.note[lang], "ds-region-note")
         for mirror in dataset.mirrors_in(region):
             out += _heading(3, mirror.label[lang], mirror.id)
             out += _mirror_block(mirror, lang, ui)

@@ -6,7 +6,10 @@ per language, as the dataset's original README had it.
 
 from __future__ import annotations
 
+import json
 import re
+
+import msgspec
 
 from ..model import Dataset, doi_url
 from .citation import article_citations, dataset_citations
@@ -47,11 +50,18 @@ def _half(dataset: Dataset, language: str) -> str:
         links.append(f"{words['website']}{sep}{dataset.site_url}")
     links.append(f"[{words['other']}](#{_anchor(dataset.title[other])})")
     out += [" · ".join(links), ""]
+    license = dataset.license
+    out += [f"{ui['licensed_under'].rstrip(':：')}{sep}{escape(license.short)} ({license.url}) — "
+            f"{escape(license.name[language])}", ""]
+    if dataset.notice:
+        out += [_body(dataset.notice[language]), ""]
 
     first, *rest = dataset.clauses
     out += [f"### {escape(first.title[language])}", "", _body(first.body[language]), ""]
     for region in dataset.regions:
         out += [f"### {escape(region.title[language])}", ""]
+        if region.note:
+            out += [_body(region.note[language]), ""]
         for mirror in dataset.mirrors_in(region):
             line = f"- {escape(mirror.label[language])}{sep}{mirror.url}"
             if mirror.code:
@@ -97,6 +107,26 @@ def _anchor(title: str) -> str:
     return re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
 
 
+def plain_data(dataset: Dataset) -> dict:
+    """The dataset as the data of a dataset.yml: keys that are unset or empty left out."""
+    def prune(value):
+        if isinstance(value, dict):
+            return {k: prune(v) for k, v in value.items() if v is not None and v != [] and v != {}}
+        if isinstance(value, list):
+            return [prune(v) for v in value]
+        return value
+
+    return prune(msgspec.to_builtins(dataset))
+
+
+def data_block(dataset: Dataset) -> str:
+    """The data the README was made from, in a comment that GitHub does not show, so that
+    `datasite import` gives back exactly this dataset. ("--" may not appear inside a comment:
+    JSON writes it, inside strings only, as "-\\u002d".)"""
+    text = json.dumps(plain_data(dataset), ensure_ascii=False, separators=(",", ":")).replace("--", "-\\u002d")
+    return f"<!-- datasite-data\n{text}\n-->\n"
+
+
 def render_readme(dataset: Dataset) -> str:
     header = "<!-- Generated from dataset.yml by `datasite export readme`; do not edit by hand. -->\n\n"
-    return header + "\n".join(_half(dataset, language) for language in ("en", "zh"))
+    return header + "\n".join(_half(dataset, language) for language in ("en", "zh")) + "\n" + data_block(dataset)

@@ -6,9 +6,8 @@ import html
 import re
 from urllib.parse import quote
 
-from ..tokens import CJK_CHARACTERS, EMAIL, find_urls
+from ..tokens import CJK_CHARACTERS, find_emails, find_urls
 
-_EMAIL = re.compile(r"(?<![\w.+-])" + EMAIL.pattern)  # not the tail of a longer word
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!")
 
 
@@ -43,9 +42,9 @@ def mailto(email: str) -> str:
 def linkify(text: str) -> str:
     """Escape `text` as HTML, turning bare http(s) URLs and email addresses into links."""
     spans = [(start, end, url, url) for start, end, url in find_urls(text) if url.lower().startswith("http")]
-    for match in _EMAIL.finditer(text):
-        if not any(s <= match.start() < e for s, e, _, _ in spans):
-            spans.append((match.start(), match.end(), mailto(match.group()), match.group()))
+    for start, end, email in find_emails(text, whole_words=True):
+        if not any(s <= start < e for s, e, _, _ in spans):
+            spans.append((start, end, mailto(email), email))
     out, position = [], 0
     for start, end, href, label in sorted(spans):
         out.append(escape_html(text[position:start]))

@@ -1,0 +1,183 @@
+"""`datasite import` over the variety of bilingual READMEs: a corpus of fixtures, each with the
+dataset.yml and the warnings it must give; the round trip through `datasite export readme`; and
+tables of the inline Markdown and mirror-line readers (a unit layer: no build, no subprocess)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, SEED, TINY, datasite
+
+from datasite.importer import import_readme, inline_text, parse_mirror_line, text_values, to_yaml
+from datasite.loader import load_dataset
+from datasite.render.readme import render_readme
+from datasite.tokens import invariant_tokens
+from datasite.validation import validate
+
+CORPUS = sorted(p for p in (FIXTURES / "readmes").iterdir() if p.is_dir())
+
+
+def import_copy(folder: Path, tmp_path: Path):
+    """Import the fixture's README from a folder outside any git checkout (no remote to find)."""
+    shutil.copy2(folder / "README.md", tmp_path / "README.md")
+    return import_readme((tmp_path / "README.md").read_bytes(), "README.md", tmp_path)
+
+
+@pytest.mark.parametrize("folder", CORPUS, ids=lambda p: p.name)
+def test_corpus_imports_as_expected(folder, tmp_path):
+    result = import_copy(folder, tmp_path)
+    assert to_yaml(result.data, "README.md") == (folder / "expected.dataset.yml").read_text(encoding="utf-8")
+    assert result.warnings == (folder / "expected.warnings").read_text(encoding="utf-8").splitlines()
+    assert not [w for w in result.warnings if "not imported" in w]
+
+
+# What a reader of the README sees as words, links and codes; read here without the importer's help.
+URL = re.compile(r"(?:https?|ftp)://[^\s<>()（）\[\]`\"*]+")
+DOI = re.compile(r"10\.\d{4,9}/[^\s<>()（）\[\]`\"*,;，。；]+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+WORD = re.compile(r"[A-Za-z]{4,}|[\u4e00-\u9fff]{2,}")
+# Words that name a value (a code, an address): the value is kept, in its own field.
+FIELD_LABELS = {"extraction", "code", "Email", "邮箱", "电子邮箱", "提取码", "密码", "APA", "License", "许可协议", "Website", "网站"}
+
+
+@pytest.mark.parametrize("folder", CORPUS, ids=lambda p: p.name)
+def test_corpus_loses_nothing(folder, tmp_path):
+    """Every URL, DOI, email and word of the README's text is somewhere in dataset.yml."""
+    data = yaml.safe_load(to_yaml(import_copy(folder, tmp_path).data, "README.md"))
+    strings = " ".join(text_values(data))
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    readme = readme.split("<!-- datasite-data")[0]
+    for line in readme.splitlines():
+        if re.match(r"\s*(#|\*\*|##|<!--)", line) or not line.strip():
+            continue  # headings are titles; checked through the words of the fields below
+        for pattern in (URL, DOI, EMAIL):
+            for token in pattern.findall(line):
+                token = token.rstrip(".")
+                doi = token.split("doi.org/", 1)[-1]  # a DOI link is kept as its DOI (article.doi)
+                assert token in strings or doi in strings, (folder.name, token)
+        if re.match(r"- (APA|GB/T 7714-2015|The dataset itself|数据集本身)\s*[:：]", line):
+            continue  # the citation formats datasite writes: renderings of `article` (its DOI checked above)
+        line = re.sub(r"\[[^\]]*\]\(#[^)]*\)", "", line)  # links within the README (a language switch)
+        line = re.sub(r"\]\([^)]*\)", "]", line)  # link targets: checked as URLs above
+        for word in WORD.findall(line):
+            if word not in FIELD_LABELS:
+                assert word in strings, (folder.name, word, line)
+
+
+def test_every_corpus_import_passes_check_except_where_the_halves_disagree(tmp_path):
+    for folder in CORPUS:
+        work = tmp_path / folder.name
+        work.mkdir()
+        (work / "dataset.yml").write_text((folder / "expected.dataset.yml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+        result = datasite(work, "check")
+        if folder.name == "13-halves-disagree":
+            # Named with file, line and both values.
+            assert result.returncode == 1
+            assert re.search(r"dataset\.yml:\d+:\d+: clauses\[0\]\.body: the en and zh texts differ .*"
+                             r"only in en: 1200; only in zh: 1300", result.stderr), result.stderr
+        else:
+            assert result.returncode == 0, (folder.name, result.stderr)
+
+
+def dataset_files() -> list[Path]:
+    return [SEED / "dataset.yml", TINY / "dataset.yml"] + [f / "expected.dataset.yml" for f in CORPUS]
+
+
+@pytest.mark.parametrize("path", dataset_files(), ids=lambda p: p.parent.name)
+def test_export_then_import_gives_back_the_same_dataset(path, tmp_path):
+    dataset = load_dataset(path).dataset
+    readme = render_readme(dataset)
+    result = import_readme(readme.encode("utf-8"), "README.md", tmp_path)
+    assert result.warnings == []
+    assert validate(yaml.safe_load(to_yaml(result.data, "README.md"))) == dataset
+
+
+@pytest.mark.parametrize("path", [SEED / "dataset.yml", TINY / "dataset.yml"], ids=["seed", "tiny"])
+def test_an_edited_export_is_read_as_a_readme(path, tmp_path):
+    """Without its data (edited by hand), the export's own format still reads back: the citation
+    section is not a clause, no Markdown escapes or list marks reach the texts, the website and
+    the license are kept."""
+    dataset = load_dataset(path).dataset
+    readme = render_readme(dataset).replace(dataset.contact.email or "@", (dataset.contact.email or "@") + " ", 1)
+    result = import_readme(readme.encode("utf-8"), "README.md", tmp_path)
+    assert "edited after `datasite export readme`" in result.warnings[0]
+    data = result.data
+    assert [c["body"] for c in data["clauses"]] == [{"en": c.body.en, "zh": c.body.zh} for c in dataset.clauses]
+    assert {m["url"]: (m["label"], m.get("code")) for m in data["mirrors"]} == {
+        m.url: ({"en": m.label.en, "zh": m.label.zh}, m.code) for m in dataset.mirrors}
+    assert data["license"]["url"] == dataset.license.url and data["license"]["short"] == dataset.license.short
+    assert data.get("site_url") == dataset.site_url
+    assert data["article"]["doi"] == dataset.article.doi and data["article"]["year"] == dataset.article.year
+    assert data["contact"]["email"] == dataset.contact.email
+    texts = " ".join(text_values(data))
+    assert "\\[" not in texts and "- APA" not in texts and "How to cite" not in texts
+    assert not [w for w in result.warnings if "not imported" in w]
+
+
+def test_a_readme_without_mirrors_in_a_git_checkout_gets_the_repository_as_its_mirror(tmp_path):
+    shutil.copy2(FIXTURES / "readmes" / "06-no-mirrors" / "README.md", tmp_path / "README.md")
+    for command in (["init", "-q"], ["remote", "add", "origin", "git@github.com:example/hedge-birds.git"]):
+        subprocess.run(["git", *command], cwd=tmp_path, check=True, capture_output=True)
+    result = datasite(tmp_path, "import", "README.md")
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load((tmp_path / "dataset.yml").read_text(encoding="utf-8"))
+    assert data["mirrors"] == [{"id": "download", "region": "repository", "label": {"en": "GitHub", "zh": "GitHub"},
+                                "url": "https://github.com/example/hedge-birds"}]
+    assert "README.md:1: no mirror list: the repository https://github.com/example/hedge-birds is the one mirror" \
+        in result.stderr
+    assert datasite(tmp_path, "check").returncode == 0
+
+
+@pytest.mark.parametrize("markdown,text", [
+    ("[DOI: 10.5555/a.1](https://doi.org/10.5555/a.1)", "DOI: 10.5555/a.1 (https://doi.org/10.5555/a.1)"),
+    ("see [https://a.example.org/b](https://a.example.org/b).", "see https://a.example.org/b."),
+    ("**see https://a.example.org/tree**", "see https://a.example.org/tree"),
+    ("cite 10.1016/j.x.2024.1**", "cite 10.1016/j.x.2024.1**"),  # unmatched: kept as written
+    ("code `abc1` here", "code abc1 here"),
+    (r"Readings\[J\]. A \& B", "Readings[J]. A & B"),
+    ('<a href="https://a.example.org">Archive</a>', "Archive (https://a.example.org)"),
+    ("[中文](#下载)", "中文"),
+    ("[ines@example.org](mailto:ines@example.org)", "ines@example.org"),
+    ("![logo](https://a.example.org/logo.png)", "logo (https://a.example.org/logo.png)"),
+    ("plain text, nothing to read", "plain text, nothing to read"),
+    ("_emphasis_ and *more*", "emphasis and more"),
+    ("X_MOL and snake_case_name", "X_MOL and snake_case_name"),
+])
+def test_inline_markdown_becomes_plain_text(markdown, text):
+    assert inline_text(markdown) == text
+
+
+@pytest.mark.parametrize("line,parsed", [
+    ("Plain: https://example.org/plain", ("Plain", "https://example.org/plain", None)),
+    ("Archive at ( https://example.org/archive )", ("Archive", "https://example.org/archive", None)),
+    ("Disk (PWD:ab12): https://example.org/disk", ("Disk", "https://example.org/disk", "ab12")),
+    ("https://example.org/bare (PWD:cd34)", ("example.org", "https://example.org/bare", "cd34")),
+    ("宽：https://example.org/wide （密码：ef56）", ("宽", "https://example.org/wide", "ef56")),
+    ("Query: https://example.org/q?pwd=gh78", ("Query", "https://example.org/q?pwd=gh78", "gh78")),
+    ("- Drive: https://example.org/d (extraction code: `0042`)", ("Drive", "https://example.org/d", "0042")),
+    ("- Records (https://example.org/r)", ("Records", "https://example.org/r", None)),
+    # not mirror lines: kept as text by the importer
+    ("FTP: ftp://example.org/pub", None),
+    ('Old: https://example.org/x"target="_blank (closed)', None),
+    ("The instrument manual is at https://example.org/manual and the code too.", None),
+    ("Two: https://example.org/a https://example.org/b", None),
+    ("Every share opens with the password cave19.", None),
+])
+def test_mirror_lines(line, parsed):
+    assert parse_mirror_line(line) == parsed
+
+
+@pytest.mark.parametrize("english,chinese", [
+    ("https://doi.org/10.5555/x.1", "DOI: 10.5555/x.1"),
+    ("see https://a.example.org/tree**", "见 https://a.example.org/tree"),
+    ("write to a.b@example.org.", "写信至a.b@example.org。"),
+])
+def test_markup_and_doi_spellings_are_not_disagreements(english, chinese):
+    assert invariant_tokens(english) == invariant_tokens(chinese)
