@@ -193,6 +193,12 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_files(args) -> int:
+    from .files import files_command
+
+    return files_command(args.folder, args.data, args.release)
+
+
 def cmd_engine(args, extra: list[str]) -> int:
     """`datasite build` / `datasite serve`: the engine's own command, without its banners."""
     from .engine import run_engine
@@ -284,6 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("-o", "--output", type=Path, default=Path("dataset.yml"), help="default: dataset.yml")
     importer.add_argument("--force", action="store_true", help="replace the output file if it exists")
     importer.set_defaults(func=cmd_import)
+
+    files = sub.add_parser("files", help="write the names, sizes and SHA-256 of release files into dataset.yml")
+    files.add_argument("folder", type=Path, metavar="DIR", help="the folder of the release's files")
+    files.add_argument("--release", metavar="VERSION", help="the release (default: the latest; a new one is added)")
+    files.add_argument("--data", default="dataset.yml", type=Path, help="the dataset file (default: dataset.yml)")
+    files.set_defaults(func=cmd_files)
 
     init = sub.add_parser("init", help="make this folder a datasite site (dataset.yml from its README)")
     init.add_argument("--from", dest="source", type=Path, metavar="FILE",

@@ -21,6 +21,7 @@ import json
 import re
 import subprocess
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -335,10 +336,18 @@ def parse_mirror_line(text: str) -> tuple[str, str, str | None] | None:
     return label or urlsplit(url).hostname or url, url, code
 
 
+# The heading of the files of a release, as `datasite export readme` writes it in each language.
+_RELEASE_TITLES = [re.compile("^" + re.escape(UI[lang]["files_of_release"]).replace(r"\{version\}", r"(?P<version>\S+)")
+                              .replace(r"\{date\}", r"(?P<date>\d{4}-\d{2}-\d{2})") + "$") for lang in LANGUAGES]
+_FILE_ROW = re.compile(r"^\|\s*(?P<name>[^|]+?)\s*\|[^|]*?(?P<size>\d+) B\)?\s*\|\s*(?P<sha256>[0-9a-f]{64})\s*\|$")
+
+
 def classify(section: Section) -> None:
     title = section.title.lower()
     texts = [line.text for line in section.lines]
-    if re.search(r"contact|联系", title):
+    if any(pattern.match(section.title) for pattern in _RELEASE_TITLES):
+        section.kind = "release"
+    elif re.search(r"contact|联系", title):
         section.kind = "contact"
     elif re.search(r"related|other datasets?|sibling|相关数据|其他数据", title):
         section.kind = "related"
@@ -500,6 +509,9 @@ class Importer:
         related = self.related()
         if related:
             data["related_datasets"] = related
+        releases = self.releases()
+        if releases:
+            data["releases"] = releases
         self.check_nothing_lost(data)
         return ImportResult(data, self.warnings)
 
@@ -851,6 +863,19 @@ class Importer:
                     for lang in LANGUAGES:
                         entry[key].setdefault(lang, next(iter(entry[key].values())))
             out.append(entry)
+        return out
+
+    def releases(self) -> list[dict]:
+        """The files of a release, from the table `datasite export readme` writes."""
+        out = []
+        for section in self.sections(LANGUAGES[0], "release") or self.sections(LANGUAGES[1], "release"):
+            title = next(m for m in (p.match(section.title) for p in _RELEASE_TITLES) if m)
+            files = []
+            for line in section.lines:
+                row = _FILE_ROW.match(line.text)
+                if row:
+                    files.append({"name": row["name"], "size": int(row["size"]), "sha256": row["sha256"]})
+            out.append({"version": title["version"], "date": date.fromisoformat(title["date"]), "files": files})
         return out
 
     # --- the guarantee ------------------------------------------------------------------------------

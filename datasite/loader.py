@@ -178,4 +178,24 @@ def cross_reference_problems(loaded: LoadedDataset) -> list[Problem]:
     for index, region in enumerate(dataset.regions):
         if not dataset.mirrors_in(region):
             problems.append(loaded.problem(("regions", index), f"region '{region.id}' has no mirrors"))
+    mirror_ids, clause_ids = {m.id for m in dataset.mirrors}, {c.id for c in dataset.clauses}
+    versions = Counter(r.version for r in dataset.releases)
+    for index, release in enumerate(dataset.releases):
+        if versions[release.version] > 1:
+            problems.append(loaded.problem(("releases", index, "version"),
+                                           f"version '{release.version}' is listed more than once"))
+        names = Counter(f.name for f in release.files)
+        for number, item in enumerate(release.files):
+            if names[item.name] > 1:
+                problems.append(loaded.problem(("releases", index, "files", number, "name"),
+                                               f"file '{item.name}' is listed more than once"))
+        for number, mirror in enumerate(release.mirrors or []):
+            if mirror not in mirror_ids:
+                problems.append(loaded.problem(("releases", index, "mirrors", number),
+                                               f"unknown mirror '{mirror}' (mirrors are: {', '.join(sorted(mirror_ids))})"))
+    for index, change in enumerate(dataset.changes):
+        for number, clause in enumerate(change.clauses):
+            if clause not in clause_ids:
+                problems.append(loaded.problem(("changes", index, "clauses", number),
+                                               f"unknown clause '{clause}' (clauses are: {', '.join(sorted(clause_ids))})"))
     return problems

@@ -36,7 +36,8 @@ from . import pipeline
 from .loader import display_name
 from .model import LANGUAGES
 from .render.metadata import head_tags
-from .render.text import mark_chinese
+from .render.pages import feed_path
+from .render.text import attr, mark_chinese
 from .ui import LANGUAGE_NAMES, UI
 
 log = get_plugin_logger("datasite")
@@ -255,6 +256,10 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         self.page_counts[self.language] = self.page_counts.get(self.language, 0) + 1
         links = language_links(page, config)
         context["datasite_languages"] = links
+        # The theme's templates do not escape: the value is escaped here.
+        context["datasite_feed"] = feed_path(self.language)
+        context["datasite_feed_title"] = attr(f"{self.build.dataset.name[self.language]} · "
+                                              f"{UI[self.language]['changes_title']}")
         absolute = {}
         if config.site_url:
             site = config.site_url if config.site_url.endswith("/") else config.site_url + "/"

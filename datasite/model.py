@@ -6,6 +6,7 @@ Everything a page, README or citation file shows comes from these classes; the l
 
 from __future__ import annotations
 
+import datetime as _dt  # `date` is also a field name (of releases and changes)
 from datetime import date, datetime, timezone
 from typing import Annotated, Iterator
 from urllib.parse import urlsplit
@@ -171,6 +172,48 @@ class Mirror(Strict):
     url: Url
     code: Annotated[str, _pattern(r"^[A-Za-z0-9._~-]{1,64}$",
                                   "an extraction code of letters, digits and . _ ~ - (at most 64)")] | None = None
+    recommended: bool = False  # listed first in its region, and marked
+    note: Localized | None = None  # shown beside the mirror (what it holds, who it suits)
+
+
+Sha256 = Annotated[str, _pattern(r"^[0-9a-f]{64}$", "a SHA-256 digest: 64 lowercase hexadecimal digits "
+                                 "(`datasite files` writes it)")]
+FileName = Annotated[str, _pattern(r"^[^/\\\x00-\x1f\x7f<>:\"|?*]+(/[^/\\\x00-\x1f\x7f<>:\"|?*]+)*$",
+                                   "a file name (folders separated by /), without control characters or \\ < > : \" | ? *")]
+Version = Annotated[str, _pattern(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,39}$",
+                                  "a version such as 1.0, 2026-04 or v2 (letters, digits and . _ + -)")]
+
+
+class ReleaseFile(Strict):
+    name: FileName
+    size: Annotated[int, Meta(ge=0)]  # bytes
+    sha256: Sha256
+    format: Annotated[str, _pattern(r"^[A-Za-z0-9.+/ -]{1,40}$", "a format such as zip, CSV or application/zip")] \
+        | None = None
+
+
+class Release(Strict, kw_only=True):
+    version: Version
+    date: _dt.date
+    notes: Localized | None = None
+    files: list[ReleaseFile] = field(default_factory=list)
+    mirrors: list[Slug] | None = None  # ids of the mirrors that carry it; every mirror if not given
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+CHANGE_KINDS = ("release", "terms", "mirrors", "other")
+
+
+class Change(Strict, kw_only=True):
+    """An entry of the "What's new" page and of the Atom feeds."""
+
+    date: _dt.date
+    kind: Annotated[str, _pattern(r"^(release|terms|mirrors|other)$", "one of release, terms, mirrors, other")]
+    text: Localized
+    clauses: list[Slug] = field(default_factory=list)  # the clauses a change of the terms revised
 
 
 class Clause(Strict):
@@ -225,6 +268,7 @@ class Dataset(Strict, kw_only=True):
     description: Annotated[Localized, _check_description]
     notice: Localized | None = None  # shown on the home page above the description (a banner, an attribution)
     site_url: Url | None = None  # where the site is published; canonical and citation URLs use it
+    doi: Doi | None = None  # of the dataset itself (a Zenodo concept DOI, say); the article has its own
     creators: list[Person] | None = None  # of the dataset; the article's authors if not given
     updated: date | None = None  # last revision of this file's content; the citation access date
     license: License
@@ -235,7 +279,30 @@ class Dataset(Strict, kw_only=True):
     contact: Contact
     publications: list[Publication] = field(default_factory=list)
     related_datasets: list[RelatedDataset] = field(default_factory=list)
+    releases: list[Release] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     link_check: LinkCheck = field(default_factory=LinkCheck)
+
+    @property
+    def latest_release(self) -> Release | None:
+        """The release with the latest date (the last listed of those on that date)."""
+        return max(reversed(self.releases), key=lambda r: r.date, default=None)
+
+    @property
+    def version(self) -> str | None:
+        release = self.latest_release
+        return release.version if release else None
+
+    def mirrors_of(self, release: Release) -> list[Mirror]:
+        return [m for m in self.mirrors if release.mirrors is None or m.id in release.mirrors]
+
+    def revisions(self) -> dict[str, _dt.date]:
+        """Clause id -> the date of its latest revision (from `changes` that name clauses)."""
+        revised: dict[str, _dt.date] = {}
+        for change in self.changes:
+            for clause in change.clauses:
+                revised[clause] = max(revised.get(clause, change.date), change.date)
+        return revised
 
     @property
     def updated_epoch(self) -> int | None:
@@ -253,7 +320,8 @@ class Dataset(Strict, kw_only=True):
         return sorted(self.regions, key=lambda region: language not in region.first_for_languages)
 
     def mirrors_in(self, region: Region) -> list[Mirror]:
-        return [m for m in self.mirrors if m.region == region.id]
+        """The region's mirrors, recommended ones first (each group in the order of the file)."""
+        return sorted((m for m in self.mirrors if m.region == region.id), key=lambda m: not m.recommended)
 
 
 def translatable_fields(dataset: Dataset) -> Iterator[tuple[tuple, str, Localized]]:

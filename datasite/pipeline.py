@@ -25,7 +25,8 @@ from .model import LANGUAGES, Dataset, LinkCheck
 from .problems import DatasetError, Problem
 from .render.citation import bib_file, ris_file
 from .render.memo import MEMO
-from .render.pages import QR_FILES, citation_file, qr_payloads, render_pages
+from .render.feed import atom_feed
+from .render.pages import QR_FILES, SHA256SUMS, citation_file, feed_path, qr_payloads, render_pages, sha256sums
 from .render.qr import qr_svg
 from .sync import GENERATED_PAGES, atomic_write, check_sync, in_ci, lock_path_for, scan_pages
 
@@ -67,7 +68,7 @@ class SiteBuild:
     pages: dict[str, dict[str, str]]  # language -> page name ("download") -> Markdown
     links: list[Link]
     verdicts: dict[str, Verdict]
-    assets: dict[str, str]  # generated files beside the pages: path -> content
+    assets: dict[str, str]  # generated files beside the pages: site path -> content
     warnings: list[str] = field(default_factory=list)  # stale translations outside strict builds
     notices: list[str] = field(default_factory=list)  # link-check notes
 
@@ -143,10 +144,16 @@ def site_link_verdicts(loaded: LoadedDataset, links: list[Link], mode: str) -> t
 
 
 def generated_assets(dataset: Dataset) -> dict[str, str]:
-    """Files served beside the pages: citation downloads and QR codes."""
+    """Files served beside the pages: citation downloads, QR codes, the checksums of the latest
+    release, an Atom feed per language."""
     assets = {citation_file(dataset, "bib"): bib_file(dataset), citation_file(dataset, "ris"): ris_file(dataset)}
     for key, payload in qr_payloads(dataset).items():
         assets[QR_FILES[key]] = qr_svg(payload, payload)
+    release = dataset.latest_release
+    if release and release.files:
+        assets[SHA256SUMS] = sha256sums(release)
+    for language in LANGUAGES:
+        assets[feed_path(language)] = atom_feed(dataset, language)
     return assets
 
 

@@ -20,7 +20,7 @@ from .model import LANGUAGES, translatable_fields
 from .problems import Problem
 from .tokens import spelled_tokens
 
-GENERATED_PAGES = ("index", "download", "license", "cite", "contact")
+GENERATED_PAGES = ("index", "download", "license", "cite", "contact", "changes")
 """Pages generated from dataset.yml; their URLs are part of the site's contract."""
 
 LOCK_VERSION = 1

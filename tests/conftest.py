@@ -87,6 +87,17 @@ def site(seed_project, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def tiny_site(tmp_path_factory) -> Path:
+    """The tiny fixture's site (a DOI, two releases, changes, a recommended mirror), built once."""
+    project = copy_project(tmp_path_factory.mktemp("tiny-project"), TINY)
+    shutil.copytree(TINY / "release", project / "release")
+    out = tmp_path_factory.mktemp("tiny-site")
+    result = mkdocs_build(project, "--strict", "--site-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 def page(site_dir: Path, url_path: str) -> BeautifulSoup:
     path = site_dir / url_path / "index.html" if not url_path.endswith(".html") else site_dir / url_path
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

@@ -36,6 +36,8 @@ def code_after(html, anchor: str) -> str:
 def test_cite_page_formats(site, language):
     html = page(site, f"{PREFIX[language]}cite")
     for anchor, expected in EXPECTED.items():
+        if language == "zh" and anchor.startswith("dataset-"):  # the name the author asks for in Chinese
+            expected = expected.replace("Wenzhou Randomized Battery Data", "WZU随机电池退化数据")
         assert code_after(html, anchor).strip() == expected
     bib = bibtexparser.parse_string(code_after(html, "article-bibtex"))
     assert not bib.failed_blocks

@@ -150,10 +150,11 @@ def test_every_mistake_is_reported_in_one_run(project):
 
 def test_unknown_key_hint_names_a_key_of_that_place(project):
     edit(project, "    url: https://github.com/lvdongzhen/Wenzhou-Randomized-Battery-Data\n",
-         "    url: https://github.com/lvdongzhen/Wenzhou-Randomized-Battery-Data\n    note: x\n")
+         "    url: https://github.com/lvdongzhen/Wenzhou-Randomized-Battery-Data\n    notes: x\n")
     result = datasite(project, "check")
-    assert result.returncode == 1 and "mirrors[0].note: unknown key 'note'" in result.stderr, result.stderr
-    assert "did you mean 'note'" not in result.stderr
+    # A key of mirrors ("note"), not one of another place ("notes" of releases).
+    assert result.returncode == 1 and "mirrors[0].notes: unknown key 'notes' (did you mean 'note'?)" \
+        in result.stderr, result.stderr
 
 
 def test_key_without_value_is_named(project):

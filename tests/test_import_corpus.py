@@ -116,6 +116,11 @@ def test_an_edited_export_is_read_as_a_readme(path, tmp_path):
     assert data.get("site_url") == dataset.site_url
     assert data["article"]["doi"] == dataset.article.doi and data["article"]["year"] == dataset.article.year
     assert data["contact"]["email"] == dataset.contact.email
+    release = dataset.latest_release
+    if release:
+        assert data["releases"] == [{"version": release.version, "date": release.date, "files": [
+            {"name": f.name, "size": f.size, "sha256": f.sha256} for f in release.files]}]
+    assert validate(yaml.safe_load(to_yaml(data, "README.md"))) is not None  # what is written loads
     texts = " ".join(text_values(data))
     assert "\\[" not in texts and "- APA" not in texts and "How to cite" not in texts
     assert not [w for w in result.warnings if "not imported" in w]

@@ -11,7 +11,7 @@ from conftest import ROOT, datasite, edit, mkdocs_build
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-PAGES = ["", "download/", "license/", "cite/", "contact/"]
+PAGES = ["", "download/", "license/", "cite/", "contact/", "changes/"]
 LANGUAGES = {"en": "", "zh": "zh/"}
 ALL_PAGES = [(language, path) for language in LANGUAGES for path in PAGES]
 

@@ -61,17 +61,22 @@ def article_csl(article: Article) -> dict:
     return item
 
 
-def dataset_csl(dataset: Dataset) -> dict:
-    """The dataset as CSL-JSON, under its English name (citation formats are written in English)."""
+def dataset_csl(dataset: Dataset, language: str = "en") -> dict:
+    """The dataset as CSL-JSON, under its name in `language` (the author asks readers to name the
+    data so: the Chinese pages cite it by its Chinese name)."""
     year = dataset.article.year
     item = {
         "id": dataset.id,
         "type": "dataset",
-        "title": dataset.name["en"],
+        "title": dataset.name[language],
         "author": _csl_names(dataset.dataset_creators),
         "issued": {"date-parts": [[year]]},
         "URL": dataset_url(dataset),
     }
+    if dataset.doi:
+        item["DOI"] = dataset.doi
+    if dataset.version:
+        item["version"] = dataset.version
     if dataset.updated:
         item["accessed"] = {"date-parts": [[dataset.updated.year, dataset.updated.month, dataset.updated.day]]}
     return item
@@ -182,15 +187,18 @@ def article_citations(article: Article) -> Citations:
     )
 
 
-def dataset_citations(dataset: Dataset) -> Citations:
-    item = dataset_csl(dataset)
+def dataset_citations(dataset: Dataset, language: str = "en") -> Citations:
+    item = dataset_csl(dataset, language)
     creators = dataset.dataset_creators
     year = dataset.article.year
     url = dataset_url(dataset)
+    name = dataset.name[language]
     bib_fields = {
         "author": _bib_names(creators),
-        "title": "{" + _latex(dataset.name["en"]) + "}",
+        "title": "{" + _latex(name) + "}",
         "year": str(year),
+        "version": _latex(dataset.version or ""),
+        "doi": dataset.doi or "",
         "howpublished": f"\\url{{{url}}}",
         "url": url,
         "urldate": dataset.updated.isoformat() if dataset.updated else "",
@@ -199,10 +207,14 @@ def dataset_citations(dataset: Dataset) -> Citations:
     ris = {
         "type_of_reference": "DATA",
         "authors": [f"{p.family}, {p.given}" for p in creators],
-        "title": dataset.name["en"],
+        "title": name,
         "year": str(year),
         "urls": [url],
     }
+    if dataset.doi:
+        ris["doi"] = dataset.doi
+    if dataset.version:
+        ris["edition"] = dataset.version
     return Citations(
         apa=format_csl(item, APA_STYLE),
         gbt7714=format_csl(item, GBT_STYLE),

@@ -48,10 +48,25 @@ def dataset_jsonld(dataset: Dataset, language: str, url: str | None) -> dict:
             for mirror in dataset.mirrors
         ],
     }
-    if dataset.site_url:
+    release = dataset.latest_release
+    if dataset.doi:
+        data["identifier"] = doi_url(dataset.doi)
+    elif dataset.site_url:
         data["identifier"] = dataset.site_url
-    if dataset.updated:
-        data["dateModified"] = dataset.updated.isoformat()
+    if release:
+        data["version"] = release.version
+        carriers = dataset.mirrors_of(release)
+        for item in release.files:
+            download = {"@type": "DataDownload", "name": item.name, "contentSize": f"{item.size} B",
+                        "sha256": item.sha256}
+            if item.format:
+                download["encodingFormat"] = item.format
+            if carriers:
+                download["contentUrl"] = carriers[0].url  # the file lies in the share, not at its own URL
+            data["distribution"].append(download)
+    modified = max([d for d in (dataset.updated, release.date if release else None) if d], default=None)
+    if modified:
+        data["dateModified"] = modified.isoformat()
     return data
 
 
@@ -107,7 +122,13 @@ def citation_cff(dataset: Dataset) -> str:
         "url": dataset_url(dataset),
         "preferred-citation": preferred,
     }
-    if dataset.updated:
-        content["date-released"] = dataset.updated.isoformat()
+    release = dataset.latest_release
+    if release:
+        content["version"] = release.version
+    if dataset.doi:
+        content["doi"] = dataset.doi
+    released = release.date if release else dataset.updated
+    if released:
+        content["date-released"] = released.isoformat()
     header = "# Generated from dataset.yml by `datasite export`; do not edit.\n"
     return header + yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=100)

@@ -12,7 +12,7 @@ import re
 from typing import Mapping
 
 from ..links.verdict import Verdict
-from ..model import Article, Clause, Dataset, Mirror, doi_url
+from ..model import LANGUAGES, Article, Clause, Dataset, Mirror, Region, Release, doi_url
 from ..sync import GENERATED_PAGES
 from ..ui import UI
 from .citation import Citations, article_citations, dataset_citations
@@ -31,6 +31,7 @@ def render_pages(dataset: Dataset, language: str, verdicts: Mapping[str, Verdict
         "license": _license,
         "cite": _cite,
         "contact": _contact,
+        "changes": _changes,
     }
     assert tuple(renderers) == GENERATED_PAGES
     return {name: render(dataset, language, ui) for name, render in renderers.items()}
@@ -65,10 +66,7 @@ def _home(dataset: Dataset, lang: str, ui: dict) -> str:
     if dataset.notice:
         out += _paragraphs(dataset.notice[lang], "ds-notice")
     out += _paragraphs(dataset.description[lang], "ds-lead")
-    out += (
-        f'<p class="ds-license-line">{escape_html(ui["licensed_under"])} '
-        f'<a href="{attr(dataset.license.url)}">{escape_html(dataset.license.short)}</a></p>\n\n'
-    )
+    out += _glance(dataset, lang, ui)
     out += (
         f"[{escape_markdown(ui['download'])}](download.md){{ .md-button .md-button--primary }} "
         f"[{escape_markdown(ui['cite'])}](cite.md){{ .md-button }} "
@@ -77,61 +75,157 @@ def _home(dataset: Dataset, lang: str, ui: dict) -> str:
     return out
 
 
+def human_size(size: int) -> str:
+    """Bytes in SI units, as download pages and file managers show them ("1.2 GB")."""
+    value, unit = float(size), "B"
+    for unit in ("B", "kB", "MB", "GB", "TB", "PB"):
+        if value < 1000 or unit == "PB":
+            break
+        value /= 1000
+    return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+
+
+def _glance(dataset: Dataset, lang: str, ui: dict) -> str:
+    """What a reader wants to know first: version, size, license, DOI, how to cite."""
+    rows = []
+    release = dataset.latest_release
+    if release:
+        rows.append((ui["version"], f'{escape_html(release.version)} · <time datetime="{release.date}">'
+                                    f"{release.date}</time>"))
+        if release.files:
+            count = ui["file_count"].format(count=len(release.files))
+            rows.append((ui["files"], f"{escape_html(count)}, {escape_html(human_size(release.size))}"))
+    lic = dataset.license
+    rows.append((ui["licensed_under"].rstrip(":："), f'<a href="{attr(lic.url)}">{escape_html(lic.short)}</a>'))
+    if dataset.doi:
+        rows.append(("DOI", f'<a class="ds-doi" href="{attr(doi_url(dataset.doi))}">'
+                            f'<span class="ds-doi__label">DOI</span><span class="ds-doi__value">'
+                            f"{escape_html(dataset.doi)}</span></a>"))
+    items = "".join(f"<div><dt>{escape_html(term)}</dt><dd>{value}</dd></div>" for term, value in rows)
+    apa = article_citations(dataset.article).apa
+    return (
+        f'<dl class="ds-glance">{items}</dl>\n\n'
+        f'<div class="ds-cite-box"><p class="ds-cite-box__label">{escape_html(ui["cite_as"])}</p>'
+        f'<p class="ds-cite-box__text">{linkify(apa)}</p>'
+        f'<p>{_copy_button(apa, ui["copy_citation"], ui, announce=ui["citation"])}</p></div>\n\n'
+        f"[{escape_markdown(ui['all_formats'])}](cite.md){{ .ds-all-formats }}\n\n"
+    )
+
+
 def _download(dataset: Dataset, lang: str, ui: dict) -> str:
     out = _front_matter(ui["download_title"], f"{dataset.name[lang]}: {ui['download_intro']}")
     out += _heading(1, ui["download_title"])
     out += f'<p class="ds-intro">{escape_html(ui["download_intro"])}</p>\n\n'
+    checked = any(m.url in ui["verdicts"] for m in dataset.mirrors)
+    if not checked:  # one note rather than "unknown" beside every mirror
+        out += f'<p class="ds-status-note" data-search-exclude>{escape_html(ui["status_never_checked"])}</p>\n\n'
     for region in dataset.regions_for(lang):
         zones = " ".join(region.first_for_time_zones)
         attributes = f' data-ds-region="{region.id}"' + (f' data-ds-first-tz="{zones}"' if zones else "")
         out += _heading(2, region.title[lang], region.id, attributes)
         if region.note:
             out += _paragraphs(region.note[lang], "ds-region-note")
-        for mirror in dataset.mirrors_in(region):
-            out += _heading(3, mirror.label[lang], mirror.id)
-            out += _mirror_block(mirror, lang, ui)
+        out += _mirror_table(dataset, region, lang, ui, checked)
+    release = dataset.latest_release
+    if release and release.files:
+        out += _files(dataset, release, lang, ui)
     return out
 
 
-def _copy_button(value: str, label: str, ui: dict) -> str:
+def _copy_button(value: str, label: str, ui: dict, announce: str | None = None) -> str:
     # Material's ClipboardJS copies [data-clipboard-text]; datasite.js announces it to screen readers.
+    said = f"{announce}" if announce else value
     return (
         f'<button type="button" class="ds-copy md-button" data-search-exclude data-clipboard-text="{attr(value)}" '
-        f'data-ds-copied="{attr(ui["copied"])}: {attr(value)}" data-ds-done="{attr(ui["copied"])}" '
-        f'aria-label="{attr(label)} {attr(value)}">{escape_html(ui["copy"])}</button>'
+        f'data-ds-copied="{attr(ui["copied"])}: {attr(said)}" data-ds-done="{attr(ui["copied"])}" '
+        f'aria-label="{attr(label)}">{escape_html(ui["copy"])}</button>'
     )
 
 
 def _mirror_status(verdict: Verdict | None, ui: dict) -> str:
     state = verdict.state if verdict else "unknown"
     when = (verdict.checked_at or "")[:10] if verdict else ""
-    checked = f' · {escape_html(ui["last_checked"])} <time datetime="{attr(when)}">{escape_html(when)}</time>' \
-        if when else f' · {escape_html(ui["never_checked"])}'
-    return (
-        f'<p class="ds-status ds-status--{state}" data-search-exclude>{escape_html(ui["status"])} '
-        f'<strong>{escape_html(ui["state_" + state])}</strong>{checked}</p>'
-    )
+    checked = f' · <time datetime="{attr(when)}">{escape_html(when)}</time>' if when else ""
+    return f'<span class="ds-status ds-status--{state}"><strong>{escape_html(ui["state_" + state])}</strong>{checked}</span>'
 
 
-def _mirror_block(mirror: Mirror, lang: str, ui: dict) -> str:
+def _mirror_table(dataset: Dataset, region: Region, lang: str, ui: dict, checked: bool) -> str:
+    """One row per mirror: a compact table that becomes a list of cards on narrow screens."""
+    mirrors = dataset.mirrors_in(region)
+    notes = any(m.note for m in mirrors)
+    columns = [ui["mirror"], ui["code"]] + ([ui["status_column"]] if checked else []) + ([ui["note"]] if notes else [])
+    head = "".join(f'<th scope="col">{escape_html(c)}</th>' for c in columns)
+    rows = "".join(_mirror_row(m, lang, ui, checked, notes, columns) for m in mirrors)
+    return (f'<table class="ds-mirrors" aria-labelledby="{attr(region.id)}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>\n\n")
+
+
+def _mirror_row(mirror: Mirror, lang: str, ui: dict, checked: bool, notes: bool, columns: list[str]) -> str:
     label = mirror.label[lang]
     verdict = ui["verdicts"].get(mirror.url)
     state = verdict.state if verdict else "unknown"
-    out = f'<div class="ds-mirror ds-mirror--{state}" data-mirror="{attr(mirror.id)}" data-state="{state}">'
-    # The link says where it leads, also out of context ("Baidu Drive — extraction code WZRD").
-    text = (ui["link_with_code"] if mirror.code else ui["open_mirror"]).format(label=label, code=mirror.code)
-    out += (
-        f'<p class="ds-mirror__link"><a href="{attr(mirror.url)}" rel="noopener">{escape_html(text)}</a></p>'
-        f'<p class="ds-url" data-search-exclude>{escape_html(mirror.url)}</p>'
-    )
+    badge = f' <span class="ds-badge">{escape_html(ui["recommended"])}</span>' if mirror.recommended else ""
+    cells = [f'<a class="ds-mirror__link" href="{attr(mirror.url)}" rel="noopener">{escape_html(label)}</a>{badge}']
     if mirror.code:
-        out += (
-            f'<p class="ds-code"><span class="ds-code__label">{escape_html(ui["code"])}</span> '
-            f'<code class="ds-code__value">{escape_html(mirror.code)}</code> '
-            f'{_copy_button(mirror.code, ui["copy_label"] + " (" + label + ")", ui)}</p>'
+        cells.append(f'<code class="ds-code__value">{escape_html(mirror.code)}</code> '
+                     f'{_copy_button(mirror.code, ui["copy_label"] + " (" + label + ")", ui)}')
+    else:
+        cells.append(f'<span class="ds-none">{escape_html(ui["no_code"])}</span>')
+    if checked:
+        cells.append(_mirror_status(verdict, ui))
+    if notes:
+        cells.append(linkify(mirror.note[lang]).replace("\n", "<br>") if mirror.note else "")
+    body = "".join(f'<td data-label="{attr(column)}">{cell}</td>' for column, cell in zip(columns, cells))
+    return (f'<tr class="ds-mirror ds-mirror--{state}" id="{attr(mirror.id)}" data-mirror="{attr(mirror.id)}" '
+            f'data-state="{state}">{body}</tr>')
+
+
+def sha256sums(release: Release) -> str:
+    """The release's SHA256SUMS file, as `sha256sum -c` reads it."""
+    return "".join(f"{f.sha256}  {f.name}\n" for f in release.files)
+
+
+SHA256SUMS = "SHA256SUMS"
+FEED = "feed.xml"  # the Atom feed of `changes`, one per language (render/feed.py)
+
+
+def feed_path(language: str) -> str:
+    """Site path of a language's feed: beside that language's pages (/feed.xml, /zh/feed.xml)."""
+    return FEED if language == LANGUAGES[0] else f"{language}/{FEED}"
+
+
+def _files(dataset: Dataset, release: Release, lang: str, ui: dict) -> str:
+    title = ui["files_of_release"].format(version=release.version, date=release.date)
+    out = _heading(2, title, "files")
+    if release.notes:
+        out += _paragraphs(release.notes[lang], "ds-release-notes")
+    carriers = dataset.mirrors_of(release)
+    if len(carriers) < len(dataset.mirrors):
+        names = "、".join(m.label[lang] for m in carriers) if lang == "zh" else ", ".join(m.label[lang] for m in carriers)
+        out += f'<p class="ds-intro">{escape_html(ui["carried_by"])}{escape_html(names)}</p>\n\n'
+    head = "".join(f'<th scope="col">{escape_html(c)}</th>' for c in (ui["file"], ui["size"], "SHA-256"))
+    rows = ""
+    for item in release.files:
+        fmt = f' <span class="ds-format">{escape_html(item.format)}</span>' if item.format else ""
+        rows += (
+            f'<tr data-file="{attr(item.name)}"><td data-label="{attr(ui["file"])}"><code>{escape_html(item.name)}</code>{fmt}</td>'
+            f'<td data-label="{attr(ui["size"])}"><span title="{item.size} B">{escape_html(human_size(item.size))}</span></td>'
+            f'<td data-label="SHA-256" data-search-exclude><code class="ds-hash">{item.sha256}</code> '
+            f'{_copy_button(item.sha256, ui["copy_hash"].format(name=item.name), ui, announce="SHA-256")}</td></tr>'
         )
-    out += _mirror_status(verdict, ui)
-    return out + "</div>\n\n"
+    out += f'<table class="ds-files"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>\n\n'
+    out += f"{escape_markdown(ui['checksums'])} [{SHA256SUMS}]({SHA256SUMS})\n\n"
+    out += _heading(3, ui["verify_title"], "verify")
+    out += f'<p>{escape_html(ui["verify_intro"])}</p>\n\n'
+    example = release.files[0].name
+    for system, command, language in (
+        ("Linux", f"sha256sum -c {SHA256SUMS}", "text"),
+        ("macOS", f"shasum -a 256 -c {SHA256SUMS}", "text"),
+        ("Windows (PowerShell)", f'Get-FileHash -Algorithm SHA256 "{example}"', "text"),
+    ):
+        out += f'<p class="ds-system">{escape_html(system)}</p>\n\n' + _code(command, language)
+    out += f'<p>{escape_html(ui["verify_windows"])}</p>\n\n'
+    return out
 
 
 def _license(dataset: Dataset, lang: str, ui: dict) -> str:
@@ -144,13 +238,21 @@ def _license(dataset: Dataset, lang: str, ui: dict) -> str:
         f'({escape_html(lic.short)}, SPDX <code>{escape_html(lic.spdx)}</code>).</p>\n\n'
         f'<p class="ds-intro">{escape_html(ui["license_terms"])}</p>\n\n'
     )
+    if dataset.changes:
+        out += (f"{escape_markdown(ui['revisions_intro'])} [{escape_markdown(ui['changes_title'])}](changes.md) · "
+                f"[{escape_markdown(ui['feed'])}]({feed_path(lang)})\n\n")
+    revised = dataset.revisions()
     for clause in dataset.clauses:
-        out += _clause(clause, lang)
+        out += _clause(clause, lang, ui, revised.get(clause.id))
     return out
 
 
-def _clause(clause: Clause, lang: str) -> str:
-    return _heading(2, clause.title[lang], clause.id) + _paragraphs(clause.body[lang], "ds-clause")
+def _clause(clause: Clause, lang: str, ui: dict, revised=None) -> str:
+    out = _heading(2, clause.title[lang], clause.id)
+    if revised:
+        out += (f'<p class="ds-revised">{escape_html(ui["revised_on"])} '
+                f'<time datetime="{revised}">{revised}</time></p>\n\n')
+    return out + _paragraphs(clause.body[lang], "ds-clause")
 
 
 def format_reference(article: Article) -> str:
@@ -222,7 +324,7 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
     out += _heading(2, ui["source_article"], "article")
     out += _formats(article_citations(dataset.article), "article")
     out += _heading(2, ui["the_dataset"], "dataset")
-    out += _formats(dataset_citations(dataset), "dataset")
+    out += _formats(dataset_citations(dataset, lang), "dataset")
     out += f"{escape_markdown(ui['downloads'])} {downloads}\n\n"
     if dataset.publications:
         out += _heading(2, ui["publications"], "publications")
@@ -273,4 +375,29 @@ def _contact(dataset: Dataset, lang: str, ui: dict) -> str:
         rows.append(f'<dt>{escape_html(ui["web"])}</dt>'
                     f'<dd><a href="{attr(contact.url)}">{escape_html(contact.url)}</a></dd>')
     out += f'<dl class="ds-contact">{"".join(rows)}</dl>\n\n'
+    return out
+
+
+def change_anchor(dataset: Dataset, index: int) -> str:
+    """The anchor of a change on the changes page: its date (and a number when a date repeats)."""
+    change = dataset.changes[index]
+    same = [i for i, c in enumerate(dataset.changes) if c.date == change.date]
+    return f"c-{change.date}" + (f"-{same.index(index) + 1}" if len(same) > 1 else "")
+
+
+def _changes(dataset: Dataset, lang: str, ui: dict) -> str:
+    out = _front_matter(ui["changes_title"], f"{dataset.name[lang]}: {ui['changes_intro']}")
+    out += _heading(1, ui["changes_title"])
+    out += f"{escape_markdown(ui['changes_intro'])} [{escape_markdown(ui['feed'])}]({feed_path(lang)})\n\n"
+    if not dataset.changes:
+        return out + f'<p>{escape_html(ui["no_changes"])}</p>\n\n'
+    titles = {clause.id: clause.title[lang] for clause in dataset.clauses}
+    order = sorted(range(len(dataset.changes)), key=lambda i: (dataset.changes[i].date, i), reverse=True)
+    for index in order:
+        change = dataset.changes[index]
+        out += _heading(2, f"{change.date} · {ui['kind_' + change.kind]}", change_anchor(dataset, index))
+        out += _paragraphs(change.text[lang], "ds-change")
+        if change.clauses:
+            links = ", ".join(f"[{escape_markdown(titles[c])}](license.md#{c})" for c in change.clauses)
+            out += f"{escape_markdown(ui['revised_clauses'])} {links}\n\n"
     return out

@@ -14,6 +14,7 @@ import msgspec
 from ..model import Dataset, doi_url
 from .citation import article_citations, dataset_citations
 from ..ui import UI
+from .pages import human_size
 from .text import paragraphs
 
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~&])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
@@ -53,6 +54,8 @@ def _half(dataset: Dataset, language: str) -> str:
     license = dataset.license
     out += [f"{ui['licensed_under'].rstrip(':：')}{sep}{escape(license.short)} ({license.url}) — "
             f"{escape(license.name[language])}", ""]
+    if dataset.doi:
+        out += [f"DOI{sep}{doi_url(dataset.doi)}", ""]
     if dataset.notice:
         out += [_body(dataset.notice[language]), ""]
 
@@ -68,10 +71,16 @@ def _half(dataset: Dataset, language: str) -> str:
                 line += f" ({words['code']}{sep}`{mirror.code}`)"
             out.append(line)
         out.append("")
+    release = dataset.latest_release
+    if release and release.files:
+        title = ui["files_of_release"].format(version=release.version, date=release.date)
+        out += [f"### {escape(title)}", "", f"| {ui['file']} | {ui['size']} | SHA-256 |", "| --- | --- | --- |"]
+        out += [f"| {escape(f.name)} | {_size(f.size)} | `{f.sha256}` |" for f in release.files]
+        out.append("")
     for clause in rest:
         out += [f"### {escape(clause.title[language])}", "", _body(clause.body[language]), ""]
 
-    article, data = article_citations(dataset.article), dataset_citations(dataset)
+    article, data = article_citations(dataset.article), dataset_citations(dataset, language)
     out += [f"### {ui['cite_title']}", "", f"- APA{sep}{escape(article.apa)}",
             f"- GB/T 7714-2015{sep}{escape(article.gbt7714)}",
             f"- {ui['the_dataset']}{sep}{escape(data.gbt7714)}", ""]
@@ -100,6 +109,12 @@ def _half(dataset: Dataset, language: str) -> str:
     if contact.url:
         out.append(f"- {contact.url}")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _size(size: int) -> str:
+    """Readable, and exact for the importer: "1.2 GB (1234567890 B)"."""
+    readable = human_size(size)
+    return readable if readable == f"{size} B" else f"{readable} ({size} B)"
 
 
 def _anchor(title: str) -> str:
