@@ -35,8 +35,14 @@ def readme_with_sections(n: int) -> bytes:
     return "\n".join(halves).encode()
 
 
-def readme_with_word(length: int) -> bytes:
-    word = "a" * length
+def readme_with_heading(spaces: int) -> bytes:
+    heading = "## a" + " " * spaces + "b"
+    return (f"# Data\n\n{heading}\nText.\n\n***Mirrors***\nArchive: https://archive.example.org/d\n\n"
+            f"# 数据\n\n***条款***\n文本。\n\n***镜像***\n存档: https://archive.example.org/d\n").encode()
+
+
+def readme_with_word(length: int, unit: str = "a") -> bytes:
+    word = unit * length
     return (f"# Data\n\n***Terms***\n{word}\n\n***Mirrors***\nArchive: https://archive.example.org/d\n\n"
             f"# 数据\n\n***条款***\n{word}\n\n***镜像***\n存档: https://archive.example.org/d\n").encode()
 
@@ -54,6 +60,9 @@ CASES = {
     "import: sections": (1000, lambda n: import_readme(readme_with_sections(n), "README.md")),
     "import: unbroken word (chars)": (50_000, lambda n: import_readme(readme_with_word(n), "README.md")),
     "tokens: 'a.' repeated": (25_000, lambda n: invariant_tokens("a." * n)),
+    "tokens: URL and ')' repeated": (20_000, lambda n: invariant_tokens("https://x.org/" + ")" * n)),
+    "import: spaces inside a heading": (2_000, lambda n: import_readme(readme_with_heading(n), "README.md")),
+    "import: '*a ' repeated in a line": (10_000, lambda n: import_readme(readme_with_word(n, "*a "), "README.md")),
     "check: unbroken word in a clause": (100_000, check_with_word),
 }
 

@@ -33,14 +33,13 @@ from .tokens import doi_of_url, find_emails, find_urls, invariant_tokens
 from .ui import UI
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_SECTION = re.compile(r"^\s*(?:\*\*\*(?P<a>[^*].*?)\*\*\*|#{2,6}\s+(?P<b>.+?)|\*\*(?P<c>[^*]+)\*\*|__(?P<d>[^_]+)__)"
-                      r"\s*:?\s*$")
-_TITLE = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_CODE = re.compile(r"(?:PWD|pwd|Pwd|password|Password|passcode|code|Code|提取码|密码|访问码)\s*[:：=]?\s*"
-                   r"[`'\"“]?([A-Za-z0-9]{2,12})\b")
+_CODE = re.compile(r"(?:\b(?:PWD|pwd|Pwd|password|Password|passcode|code|Code)\s*[:：=]|(?:提取码|密码|访问码)\s*[:：=]?)"
+                   r"\s*[`'\"“]?([A-Za-z0-9]{2,12})\b")
 _CODE_IN_PARENS = re.compile(r"[（(]\s*(?:PWD|pwd|Pwd|password|Password|code|Code|extraction code|提取码|密码|访问码)"
                              r"\s*[:：=]\s*`?[A-Za-z0-9]+`?\s*[)）]")
+_CONTACT_LABEL = re.compile(r"E-?mail|Mail|WeChat(?:\s*ID)?|Web(?:site)?|Homepage|Phone|电子邮[箱件]|邮箱|微信号?|网站|网页|主页",
+                            re.IGNORECASE)
 _WECHAT = re.compile(r"(?:WeChat(?:\s*ID)?|微信号?)\s*[:：]\s*`?([A-Za-z][-_A-Za-z0-9]{2,63})")
 _LICENSE = re.compile(r"CC\s?BY(?:-(?:NC|ND|SA)){0,2}\s?\d\.\d|CC0\s?1\.0")
 _WEBSITE = re.compile(r"^(?:Website|Web site|Homepage|Site|网站|网址|主页)\s*[:：]\s*(?P<url>https?://\S+)$", re.IGNORECASE)
@@ -151,6 +150,9 @@ def inline_text(line: str) -> str:
     links as "text (URL)" (or the URL alone when it is the text)."""
     if not any(mark in line for mark in "*_`[]<>\\&!"):
         return line  # nothing to read: most lines, and no parser needed
+    if len(line) > MAX_MARKDOWN_LINE:
+        return line.strip()  # kept as written: the parser's emphasis rules grow quadratically
+    line, urls = _protect_urls(line)
     out: list[str] = []
     links: list[tuple[str, int]] = []  # href, where its text starts in `out`
 
@@ -199,7 +201,33 @@ def inline_text(line: str) -> str:
                     out.append("\n")
     while links:
         close_link()
-    return "".join(out).strip()
+    return _restore_urls("".join(out), urls).strip()
+
+
+MAX_MARKDOWN_LINE = 10_000
+_SLOT = "\ue000{}\ue001"  # private-use characters: never in a README, never Markdown syntax
+
+
+def _protect_urls(line: str) -> tuple[str, list[str]]:
+    """Bare URLs replaced by placeholders, so that "_" and "*" in them are not read as emphasis
+    ("https://x.org/_data_/v1" stays as written)."""
+    urls: list[str] = []
+    out, position = [], 0
+    for start, end, url in find_urls(line):
+        if line[max(0, start - 1):start] in ("(", "[", "<") or "](" in url:
+            continue  # a link's text or target, or an autolink: Markdown's own
+        if url not in urls:
+            urls.append(url)
+        out += [line[position:start], _SLOT.format(urls.index(url))]
+        position = end
+    out.append(line[position:])
+    return "".join(out), urls
+
+
+def _restore_urls(text: str, urls: list[str]) -> str:
+    for index, url in enumerate(urls):
+        text = text.replace(_SLOT.format(index), url)
+    return text
 
 
 def language_of(text: str) -> str:
@@ -217,51 +245,99 @@ def _lines(raw: str, number: int) -> list[Line]:
     return [Line(number, part) for part in parts if part.strip()]
 
 
-def _heading(raw: str) -> str | None:
-    match = _SECTION.match(raw)
-    if not match:
+def _heading(line: str) -> str | None:
+    """The title of a section heading (`## Title`, `***Title***`, `**Title**`, `__Title__`), or None.
+
+    Read with string operations: patterns with optional trailing parts backtrack badly on long
+    lines of spaces."""
+    hashes = len(line) - len(line.lstrip("#"))
+    if 2 <= hashes <= 6 and line[hashes:hashes + 1] in (" ", "\t"):
+        title = line[hashes:].strip().rstrip("#").strip()
+    else:
+        core = line.rstrip(" \t:：")
+        title = None
+        for marker, forbidden in (("***", ""), ("**", "*"), ("__", "_")):
+            if core.startswith(marker) and core.endswith(marker) and len(core) > 2 * len(marker):
+                inner = core[len(marker):-len(marker)]
+                if inner[:1] == marker[0] or (forbidden and forbidden in inner):
+                    continue
+                title = inner
+                break
+    if not title:
         return None
-    title = inline_text(next(g for g in match.groups() if g))
-    return title.strip().rstrip(":：").strip() or None
+    title = inline_text(title).strip().rstrip(":：").strip()
+    return title or None
+
+
+def _title(line: str) -> str | None:
+    """The title of a `# Title` line, or None."""
+    if not line.startswith("#") or line[1:2] not in (" ", "\t"):
+        return None
+    title = line[1:].strip().rstrip("#").strip()
+    return inline_text(title) if title else None
 
 
 def split_halves(text: str, name: str) -> list[Half]:
     """Titles, sections and the text before them, in order; then a half per language."""
     halves: list[Half] = []
     banner: list[Line] = []  # text above the first title
-    in_comment = False
+    in_comment, fence = False, ""
     for number, raw in enumerate(text.split("\n"), start=1):
-        stripped = _BR.sub("", raw).strip()
-        if in_comment or stripped.startswith("<!--"):
-            # A comment (the export's data block among them) is not text of the README.
-            in_comment = "-->" not in stripped
-            continue
-        title = _TITLE.match(stripped)
-        if title:
-            halves.append(Half("", inline_text(title["title"]), number))
-            continue
-        heading = _heading(stripped)
-        if heading:
-            if not halves:
-                halves.append(Half("", None, number))
-            halves[-1].sections.append(Section(heading, number))
-            continue
-        if not stripped:
-            continue
-        lines = _lines(raw, number)
+        stripped = raw.strip()
+        if fence or stripped.startswith(("```", "~~~")):
+            # A code block is text as written (a "# comment" in it is no heading).
+            marker = stripped[:3]
+            fence = "" if fence and stripped.startswith(fence) else (fence or marker)
+            lines = [Line(number, raw.rstrip())] if raw.strip() else []
+        else:
+            if in_comment or stripped.startswith("<!--"):
+                # A comment (the export's data block among them) is not text of the README;
+                # text after it on the same line is.
+                if "-->" not in stripped:
+                    in_comment = True
+                    continue
+                in_comment = False
+                raw = raw[raw.index("-->") + 3:]
+                stripped = raw.strip()
+            stripped = _BR.sub("", stripped).strip()
+            title = _title(stripped)
+            if title:
+                halves.append(Half("", title, number))
+                continue
+            heading = _heading(stripped)
+            if heading:
+                if not halves:
+                    halves.append(Half("", None, number))
+                halves[-1].sections.append(Section(heading, number))
+                continue
+            if not stripped:
+                continue
+            lines = _lines(raw.strip(), number)
         if not halves:
             banner += lines
         elif halves[-1].sections:
             halves[-1].sections[-1].lines += lines
         else:
             halves[-1].preamble += lines
-    halves = [h for h in halves if h.sections]
+    # A "# Heading" with text but no sections (an appendix at the end, say) is a section of the
+    # half before it; one before every half is part of the banner of the next.
+    kept: list[Half] = []
+    for half in halves:
+        if half.sections:
+            half.preamble[:0] = banner
+            banner = []
+            kept.append(half)
+        elif kept:
+            kept[-1].sections.append(Section(half.title or "", half.number, half.preamble))
+        else:
+            banner += [Line(half.number, half.title)] if half.title else []
+            banner += half.preamble
+    halves = kept
     if not halves:
         raise ImportFailure(
             f"{name}: does not look like a dataset README: expected a '# Title' followed by "
             "'***Section***' (or '## Section') headings"
         )
-    halves[0].preamble[:0] = banner
     for half in halves:
         for section in half.sections:
             # A section's language is its title's (a mirror list in Chinese is mostly URLs).
@@ -517,13 +593,15 @@ class Importer:
 
     @staticmethod
     def pair_regions(halves: dict[str, Half]) -> None:
-        """Mirror sections are paired by position; a region named in either half names both."""
+        """Mirror sections are paired by position; a region named in either half names both, and
+        each pair is a region of its own ("china", "china-2")."""
         lists = [[s for s in half.sections if s.kind == "mirrors"] for half in halves.values()]
+        ids = Ids()
         for index in range(max(map(len, lists))):
             pair = [sections[index] for sections in lists if index < len(sections)]
             known = next((s.region for s in pair if s.region in ("china", "international")), None)
             english = next((s for s in pair if language_of(s.title) == "en"), None)
-            region = known or (slug(english.title) if english else "") or f"region-{index + 1}"
+            region = ids.make(known or (slug(english.title) if english else "") or f"region-{index + 1}")
             for section in pair:
                 section.region = region
 
@@ -725,6 +803,7 @@ class Importer:
                                                    "dataset.yml if it is one")
                         continue
                     label, url, code = parsed
+                    self.represented.add(line.number)
                     mirror = mirrors.setdefault(url, Mirror(url, {}, {}, section.region, {}))
                     mirror.labels[lang] = label
                     mirror.lines[lang] = line.number
@@ -796,9 +875,10 @@ class Importer:
     def contact(self) -> dict:
         contact: dict = {"person": {}, "intro": {}}
         for lang in LANGUAGES:
-            lines = [line.text for section in self.sections(lang, "contact") for line in section.lines]
+            lines = [line for section in self.sections(lang, "contact") for line in section.lines]
             intro = []
-            for text in lines:
+            for line in lines:
+                text = line.text
                 emails, wechat = find_emails(text), _WECHAT.search(text)
                 urls = [u for _, _, u in find_urls(text) if u.lower().startswith("http")]
                 if emails:
@@ -807,8 +887,15 @@ class Importer:
                     contact["wechat"] = wechat.group(1)
                 if urls and not emails:
                     contact["url"] = urls[0]
-                if not (emails or wechat or urls) or len(emails) > 1:
+                # A line that is only "Email: address" is the field; any other text stays, verbatim.
+                rest = text
+                for value in [e for _, _, e in emails] + urls + ([wechat.group(0)] if wechat else []):
+                    rest = rest.replace(value, "")
+                rest = _CONTACT_LABEL.sub("", rest).strip(" \t-*•:：,，;；.。()（）`")
+                if rest or len(emails) > 1 or not (emails or wechat or urls):
                     intro.append(text)
+                else:
+                    self.represented.add(line.number)
             if intro:
                 contact["intro"][lang] = "\n".join(intro)
             first = intro[0] if intro else ""
@@ -829,6 +916,8 @@ class Importer:
     def listed(self) -> list[dict]:
         """Publications, paired line by line; references in a citation section other than the
         formats datasite itself writes (APA, GB/T, the dataset) are publications too."""
+        for section in self.sections("en", "citation") + self.sections("zh", "citation"):
+            self.represented |= {line.number for line in section.lines if _CITATION_ENTRY.match(line.text)}
         lines = {lang: [line for s in self.sections(lang, "publications") for line in s.lines]
                  + [line for s in self.sections(lang, "citation") for line in s.lines
                     if not _CITATION_ENTRY.match(line.text)] for lang in LANGUAGES}
@@ -847,15 +936,24 @@ class Importer:
         found: dict[str, dict] = {}
         for lang in LANGUAGES:
             for section in self.sections(lang, "related"):
+                last = None
                 for line in section.lines:
                     parts = _mirror_parts(line.text)
                     if not parts:
+                        if last is None:
+                            self.warn(line.number, f"'{line.text[:60]}' comes before any related dataset: "
+                                                   "not imported")
+                            continue
+                        # A remark below a dataset's line: part of its note, verbatim.
+                        notes = last.setdefault("note", {})
+                        notes[lang] = (notes[lang] + "\n" + line.text) if notes.get(lang) else line.text
                         continue
                     label, url, _, rest = parts
-                    entry = found.setdefault(url, {"name": {}, "url": url})
+                    last = entry = found.setdefault(url, {"name": {}, "url": url})
                     entry["name"][lang] = label or url
                     if rest:
                         entry.setdefault("note", {})[lang] = rest.lstrip("—–- ").strip()
+                    self.represented.add(line.number)
         out = []
         for entry in found.values():
             for key in ("name", "note"):
@@ -868,6 +966,11 @@ class Importer:
     def releases(self) -> list[dict]:
         """The files of a release, from the table `datasite export readme` writes."""
         out = []
+        for lang in LANGUAGES:
+            for section in self.sections(lang, "release"):
+                for line in section.lines:
+                    if line.text.startswith("|") and line.text.endswith("|"):
+                        self.represented.add(line.number)  # a row of the table, its header or its rule
         for section in self.sections(LANGUAGES[0], "release") or self.sections(LANGUAGES[1], "release"):
             title = next(m for m in (p.match(section.title) for p in _RELEASE_TITLES) if m)
             files = []
@@ -892,20 +995,19 @@ class Importer:
             tokens_out |= {email for _, _, email in find_emails(text)}
             tokens_out |= set(_CODE.findall(text))
         for half in self.halves:
-            for section in half.sections:
-                for line in section.lines:
-                    self._check_line(line, section.kind, lines_out, tokens_out)
-            for line in half.preamble:
-                if line.number not in self.represented:
-                    self._check_line(line, "notice", lines_out, tokens_out)
+            for line in half.preamble + [line for section in half.sections for line in section.lines]:
+                self._check_line(line, lines_out, tokens_out)
 
-    def _check_line(self, line: Line, kind: str, lines_out: set[str], tokens_out: set[str]) -> None:
+    def _check_line(self, line: Line, lines_out: set[str], tokens_out: set[str]) -> None:
+        """A line is kept verbatim in a field, or it is a value datasite keeps in its own field (a
+        mirror line, "Email: address", a citation format it writes itself); its links, emails and
+        codes are in the output either way."""
         missing = [url for _, _, url in find_urls(line.text) if url not in tokens_out and doi_of_url(url) not in tokens_out]
         missing += [e for _, _, e in find_emails(line.text) if e not in tokens_out]
         missing += [c for c in _CODE.findall(line.text) if c not in tokens_out]
         if missing:
             self.warn(line.number, f"not imported: {', '.join(missing)} (in '{line.text[:60]}')")
-        elif kind in ("clause", "publications", "notice") and line.text.strip() not in lines_out:
+        elif line.number not in self.represented and line.text.strip() not in lines_out:
             self.warn(line.number, f"paragraph not imported: '{line.text[:60]}…'")
 
 
@@ -953,7 +1055,7 @@ def embedded_data(text: str, name: str) -> tuple[dict | None, str | None]:
         return None, None
     try:
         data = json.loads(match.group("json"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, "its datasite-data block is damaged"
     from .render.readme import render_readme
     from .validation import SchemaError, validate

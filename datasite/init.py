@@ -51,8 +51,10 @@ def requirement() -> str:
 
 
 def skeleton(root: Path) -> str:
+    from .importer import slug
+
     name = root.resolve().name or "dataset"
-    ident = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "dataset"
+    ident = slug(name) or "dataset"  # "2024-soil-survey" -> "m-2024-soil-survey": an id starts with a letter
     readable = re.sub(r"[-_]+", " ", name).strip() or "Dataset"
     text = (TEMPLATES / "dataset.yml").read_text(encoding="utf-8")
     return text.format(id=ident, name=readable.replace('"', "'"), year=date.today().year)
@@ -62,7 +64,9 @@ def init_repository(root: Path, readme: Path | None, *, force: bool, install: st
     """Write the files of a datasite site into `root`; refuses to replace any without `force`."""
     from .importer import ImportFailure, import_readme, to_yaml
 
-    existing = [name for name in FILES if (root / name).exists() and name != "docs/.gitkeep"]
+    # Also the files written after dataset.yml: the lock file and the generated ones.
+    written_later = ("dataset.lock.json", "README.dataset.md", "CITATION.cff")
+    existing = [name for name in (*FILES, *written_later) if (root / name).exists() and name != "docs/.gitkeep"]
     if existing and not force:
         raise InitRefused(f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; "
                           "use --force to replace")

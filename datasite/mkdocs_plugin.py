@@ -24,6 +24,8 @@ from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urljoin
 
+from markupsafe import Markup
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -98,6 +100,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         self.started = 0.0
         self.page_counts: dict[str, int] = {}
         self.original_redirects: dict[str, str] | None = None
+        self.generated_sources: set[str] = set()
 
     # -- settings -------------------------------------------------------------------------
 
@@ -188,7 +191,8 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         dataset = self.build.dataset
         if not config.site_url and dataset.site_url:
             config.site_url = dataset.site_url  # `mkdocs serve` sets its own, which is kept
-        config.site_name = escape(dataset.name[language])  # the theme prints it unescaped
+        # The theme prints it unescaped in places and escaped in others: Markup prints once escaped.
+        config.site_name = Markup(escape(dataset.name[language]))
         config.site_description = escape(dataset.description[language])
         name_palette_toggles(config, language)
         if not config.nav:
@@ -230,6 +234,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
     @event_priority(-110)
     def _fill_generated_files(self, files: Files, config: MkDocsConfig) -> Files:
         sources = {f"{name}.{lang}.md": md for lang, pages in self.build.pages.items() for name, md in pages.items()}
+        self.generated_sources = set(sources)
         for file in files:
             if file.src_uri in sources:
                 file.content_string = sources[file.src_uri]
@@ -245,6 +250,13 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
     on_files = CombinedEvent(_add_generated_pages, _fill_generated_files)
 
     # -- pages ------------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Generated pages store their title HTML-escaped (the theme prints it unescaped in some
+        # places and escapes it again in others): as Markup, both print it once escaped.
+        if page.file.src_uri in self.generated_sources and isinstance(page.meta.get("title"), str):
+            page.meta["title"] = Markup(page.meta["title"])
+        return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Chinese text inside pages of another language is marked as Chinese.

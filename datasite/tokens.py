@@ -25,13 +25,17 @@ _CLOSING = {")": "(", "]": "[", "}": "{"}
 
 def _trim(token: str) -> str:
     """Drop sentence punctuation after a token, but not a bracket the token itself opened
-    ("https://en.wikipedia.org/wiki/Ohm_(unit)")."""
-    while token and token[-1] in _TRAILING:
-        last = token[-1]
-        if last in _CLOSING and token.count(_CLOSING[last]) >= token.count(last):
+    ("https://en.wikipedia.org/wiki/Ohm_(unit)"). Brackets are counted once: linear time."""
+    counts = {char: token.count(char) for char in "()[]{}"}
+    end = len(token)
+    while end and token[end - 1] in _TRAILING:
+        last = token[end - 1]
+        if last in _CLOSING and counts[_CLOSING[last]] >= counts[last]:
             break
-        token = token[:-1]
-    return token
+        if last in counts:
+            counts[last] -= 1
+        end -= 1
+    return token[:end]
 
 
 def find_urls(text: str) -> list[tuple[int, int, str]]:

@@ -186,3 +186,81 @@ def test_mirror_lines(line, parsed):
 ])
 def test_markup_and_doi_spellings_are_not_disagreements(english, chinese):
     assert invariant_tokens(english) == invariant_tokens(chinese)
+
+
+# -- members of the classes of input that lost text or time (a review's findings) ------------------
+
+BASE = (FIXTURES / "readmes" / "07-plain-headings" / "README.md").read_text(encoding="utf-8")
+
+
+def imported_text(readme: str, tmp_path: Path):
+    result = import_readme(readme.encode("utf-8"), "README.md", tmp_path)
+    return result, " ".join(text_values(result.data))
+
+
+@pytest.mark.parametrize("markdown", [
+    "Archive: https://x.example.org/_data_/v1", "Files: https://x.example.org/pkg/__init__.py",
+    "Star: https://x.example.org/a*b*c", "Tick: https://x.example.org/`x`/y",
+])
+def test_bare_urls_are_not_read_as_markdown(markdown):
+    assert inline_text(markdown) == markdown
+
+
+@pytest.mark.parametrize("line", [
+    "Code repository: https://github.com/example/data", "Codebook: https://example.org/codebook",
+    "Barcode images: https://example.org/barcodes", "Source code on GitHub: https://github.com/example/data",
+])
+def test_words_after_code_are_not_extraction_codes(line):
+    parsed = parse_mirror_line(line)
+    assert parsed is not None and parsed[2] is None
+
+
+@pytest.mark.parametrize("addition,kept", [
+    ("\n# Acknowledgements\nWe thank the crew of site 4471.\n", "We thank the crew of site 4471."),
+    ("\n## Fetch\n```sh\n# fetch the grid\ncurl -O https://archive.example.org/dune-grid/all.zip\n```\n",
+     "# fetch the grid"),
+    ("\n## Related datasets\nDune Wind: https://example.org/dune-wind\nThese come from the same field campaign of 2017.\n",
+     "These come from the same field campaign of 2017."),
+])
+def test_text_in_unusual_places_is_kept(tmp_path, addition, kept):
+    english, chinese = BASE.split("\n# 沙丘", 1)
+    result, texts = imported_text(english + addition + "\n# 沙丘" + chinese, tmp_path)
+    assert kept in texts, result.warnings
+    assert not [w for w in result.warnings if "not imported" in w]
+
+
+def test_contact_lines_keep_what_follows_the_address(tmp_path):
+    readme = BASE.replace("Email: sana@example.org", "Email: sana@example.org (replies within two weeks)")
+    readme = readme.replace("如有疑问，请联系卡迪尔。", "<!-- TODO --> 如有疑问，请联系卡迪尔。")
+    result, texts = imported_text(readme, tmp_path)
+    assert "Email: sana@example.org (replies within two weeks)" in result.data["contact"]["intro"]["en"]
+    assert result.data["contact"]["intro"]["zh"].startswith("如有疑问，请联系卡迪尔。")
+    assert not [w for w in result.warnings if "not imported" in w]
+
+
+def test_two_mirror_sections_of_one_region_keep_their_titles(tmp_path):
+    readme = BASE.replace("## International Mirrors", "## Mirrors in China (Aliyun)\nAliyun: https://example.cn/a\n\n"
+                          "## International Mirrors")
+    readme = readme.replace("## 国际镜像", "## 中国大陆镜像（阿里云）\n阿里云: https://example.cn/a\n\n## 国际镜像")
+    result, _ = imported_text(readme, tmp_path)
+    titles = {r["id"]: r["title"]["en"] for r in result.data["regions"]}
+    assert titles == {"china": "Mirrors in China", "china-2": "Mirrors in China (Aliyun)",
+                      "international": "International Mirrors"}
+
+
+def test_a_deeply_nested_data_block_is_refused_without_a_traceback(tmp_path):
+    readme = BASE + "\n<!-- datasite-data\n" + "[" * 100_000 + "]" * 100_000 + "\n-->\n"
+    result, _ = imported_text(readme, tmp_path)
+    assert "its datasite-data block is damaged" in result.warnings[0]
+
+
+def test_init_never_replaces_generated_files_and_makes_a_valid_id(tmp_path):
+    folder = tmp_path / "2024-soil-survey"
+    folder.mkdir()
+    (folder / "CITATION.cff").write_text("message: my own\n", encoding="utf-8")
+    refused = datasite(folder, "init")
+    assert refused.returncode == 2 and "CITATION.cff" in refused.stderr
+    assert (folder / "CITATION.cff").read_text(encoding="utf-8") == "message: my own\n"
+    (folder / "CITATION.cff").unlink()
+    assert datasite(folder, "init").returncode == 0
+    assert "id: m-2024-soil-survey" in (folder / "dataset.yml").read_text(encoding="utf-8")

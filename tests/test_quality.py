@@ -117,11 +117,16 @@ def test_copy_button_copies_and_announces(site, serve, browser):
     context.close()
 
 
-def test_mirror_links_make_sense_out_of_context(site, serve, browser):
+def test_mirror_links_are_named_and_read_in_their_row(site, serve, browser):
+    """A screen reader announces a mirror's link with its column header and row: the code is read
+    once, in its own cell."""
     context, tab, _ = open_page(browser, f"{serve(site)}/download/")
-    names = tab.evaluate("[...document.querySelectorAll('.ds-mirror__link a')].map(a => a.textContent)")
+    rows = tab.evaluate("[...document.querySelectorAll('tr.ds-mirror')].map(r => [r.querySelector('a').textContent,"
+                        " [...r.cells].map(c => c.dataset.label)])")
+    headers = tab.evaluate("[...document.querySelectorAll('table.ds-mirrors thead th')].map(th => th.scope)")
     context.close()
-    assert "Baidu Drive — extraction code WZRD" in names and "Open GitHub" in names
+    assert ["Baidu Drive", ["Mirror", "Extraction code"]] in rows and ["GitHub", ["Mirror", "Extraction code"]] in rows
+    assert set(headers) == {"col"}
 
 
 def test_chinese_inside_english_pages_is_marked_as_chinese(site, serve, browser):
