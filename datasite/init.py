@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .loader import load_dataset
 from .problems import DatasetError
-from .sync import atomic_write, lock_path_for, scan_pages, translation_units, write_lock
+from .sync import atomic_write, lock_path_for, published_anchors, scan_pages, translation_units, write_lock
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -104,7 +104,7 @@ def init_repository(root: Path, readme: Path | None, *, force: bool, install: st
     # The texts as imported are what the author wrote in both languages: confirmed as they are.
     pages, _ = scan_pages(root / "docs")
     lock = lock_path_for(root / "dataset.yml")
-    write_lock(lock, translation_units(loaded, pages), None, {})
+    write_lock(lock, translation_units(loaded, pages), None, {}, published_anchors(loaded))
     result.written.append(lock.name)
     from .export import TARGETS, export
 

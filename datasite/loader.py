@@ -8,12 +8,15 @@ against the model (msgspec) and converts it.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import yaml
-from .model import Dataset
+
+from .model import Dataset, doi_url
 from .problems import DatasetError, Problem
 from .validation import KeyPath, SchemaError, validate
 
@@ -24,6 +27,9 @@ class SourceMarks:
 
     display: str
     marks: dict[KeyPath, tuple[int, int]] = field(repr=False)
+    # List items named by their id ("mirrors.quark.label"): the name `datasite confirm` and the
+    # lock file use, so that one field has one name in every message.
+    ids: dict[KeyPath, str] = field(default_factory=dict, repr=False)
 
     def locate(self, key_path: KeyPath) -> tuple[int, int]:
         """Line and column (1-based) of the nearest key of `key_path` that exists in the file."""
@@ -34,7 +40,7 @@ class SourceMarks:
 
     def problem(self, key_path: KeyPath, message: str) -> Problem:
         line, column = self.locate(key_path)
-        return Problem(self.display, line, column, format_path(key_path), message)
+        return Problem(self.display, line, column, format_path(key_path, self.ids), message)
 
 
 @dataclass(kw_only=True)
@@ -45,10 +51,16 @@ class LoadedDataset(SourceMarks):
     path: Path
 
 
-def format_path(key_path: KeyPath) -> str:
+def format_path(key_path: KeyPath, ids: dict[KeyPath, str] | None = None) -> str:
+    """"mirrors.quark.label" where the item has an id (unique in its list), "mirrors[6].label"
+    where it has none, and for the id itself ("mirrors[6].id")."""
     out = ""
-    for part in key_path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    for index, part in enumerate(key_path):
+        ident = (ids or {}).get(tuple(key_path[:index + 1])) if isinstance(part, int) else None
+        if ident and key_path[index + 1:index + 2] != ("id",):
+            out += f".{ident}"
+        else:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
@@ -68,7 +80,12 @@ def load_dataset(path: str | os.PathLike) -> LoadedDataset:
     except FileNotFoundError:
         raise DatasetError([Problem(display, 1, 1, "", "file not found")]) from None
     except UnicodeDecodeError as exc:
-        raise DatasetError([Problem(display, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
+        raw = path.read_bytes()
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DatasetError([Problem(display, line, column, "",
+                                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x}: {exc.reason}); "
+                                    "save the file as UTF-8")]) from None
     except OSError as exc:
         raise DatasetError([Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")]) from None
 
@@ -76,11 +93,11 @@ def load_dataset(path: str | os.PathLike) -> LoadedDataset:
     try:
         dataset = validate(data)
     except SchemaError as exc:
-        source = SourceMarks(display, marks)
+        source = SourceMarks(display, marks, item_ids(data))
         problems = [source.problem(key_path, message) for key_path, message in exc.errors]
         raise DatasetError(list(dict.fromkeys(problems))) from None  # each once, in order
 
-    loaded = LoadedDataset(display, marks, dataset=dataset, path=path)
+    loaded = LoadedDataset(display, marks, item_ids(data), dataset=dataset, path=path)
     problems = cross_reference_problems(loaded)
     if problems:
         raise DatasetError(problems)
@@ -91,7 +108,32 @@ def load_dataset(path: str | os.PathLike) -> LoadedDataset:
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+MAX_DEPTH = 64  # of nested lists and mappings: dataset.yml needs 5; parsers recurse (and crash) on deep ones
+
+
+def _too_deep(text: str, display: str) -> None:
+    """Refuse deeply nested input before the parser sees it: PyYAML recurses into each level,
+    and libyaml's C stack overflows (a crash, not an error) on a hundred thousand."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        nested = len(line) - len(line.lstrip(" -"))  # "- - - x" and indentation nest blocks
+        if nested > MAX_DEPTH * 4:
+            raise DatasetError([Problem(display, number, 1, "", f"nested more than {MAX_DEPTH} levels deep")])
+        for column, char in enumerate(line, start=1):
+            if char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise DatasetError([Problem(display, number, column, "",
+                                                f"nested more than {MAX_DEPTH} levels deep")])
+            elif char in "]}":
+                depth = max(0, depth - 1)
+
+
+_TAB_HINT = "; indent with spaces, not tabs"
+
+
 def parse_yaml(text: str, display: str) -> tuple[object, dict[KeyPath, tuple[int, int]]]:
+    _too_deep(text, display)
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -104,26 +146,52 @@ def parse_yaml(text: str, display: str) -> tuple[object, dict[KeyPath, tuple[int
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(str(s) for s in (exc.context, exc.problem) if s)
+        lines = text.split("\n")
+        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        if "\t" in source_line[:column] or "\\t" in what:  # PyYAML does not say it was a tab
+            what += _TAB_HINT
         raise DatasetError([Problem(display, line, column, "", f"YAML syntax error: {what}")]) from None
+    except RecursionError:
+        raise DatasetError([Problem(display, 1, 1, "", f"nested more than {MAX_DEPTH} levels deep")]) from None
     except yaml.YAMLError as exc:
         raise DatasetError([Problem(display, 1, 1, "", f"YAML error: {exc}")]) from None
     finally:
         loader.dispose()
 
 
+def item_ids(data: object, path: KeyPath = ()) -> dict[KeyPath, str]:
+    """The ids of list items (unique in their list, well formed): how messages name them."""
+    found: dict[KeyPath, str] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.update(item_ids(value, path + (key,)))
+    elif isinstance(data, list):
+        named = [item.get("id") if isinstance(item, dict) else None for item in data]
+        counts = Counter(named)
+        for index, item in enumerate(data):
+            ident = named[index]
+            if isinstance(ident, str) and counts[ident] == 1 and _ID.fullmatch(ident):
+                found[path + (index,)] = ident
+            found.update(item_ids(item, path + (index,)))
+    return found
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_PLAIN = (True, False)  # what PyYAML's resolver is told of an unquoted scalar
+_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+
+
 def _construct(loader, node, path: KeyPath, marks: dict, display: str, seen: set):
     # A node met twice is an alias (*name): refused, since aliases can loop or multiply a file
-    # ("billion laughs"), and dataset.yml has no need for them.
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        if id(node) in seen:
-            line, column = _mark(node)
-            raise DatasetError([Problem(display, line, column, format_path(path),
-                                        "YAML aliases (*name) are not supported here: write the value out")])
-        seen.add(id(node))
+    # ("billion laughs"), and dataset.yml has no need for them. Reported where it is used.
+    if id(node) in seen:
+        line, column = marks.get(path) or _mark(node)
+        raise DatasetError([Problem(display, line, column, format_path(path),
+                                    "YAML aliases (*name) are not supported here: write the value out")])
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
         for key_node, value_node in node.value:
@@ -151,7 +219,31 @@ def _construct(loader, node, path: KeyPath, marks: dict, display: str, seen: set
             marks[path + (index,)] = _mark(item_node)
             items.append(_construct(loader, item_node, path + (index,), marks, display, seen))
         return items
-    return loader.construct_object(node, deep=True)
+    # (libyaml gives a plain scalar the style "", PyYAML None)
+    implicit = loader.resolve(yaml.ScalarNode, node.value, _PLAIN) if not node.style else "tag:yaml.org,2002:str"
+    line, column = _mark(node)
+    if node.tag != implicit:  # `!!int abc`, `!!binary …`, `!python/…`: the file says what a value is
+        raise DatasetError([Problem(display, line, column, format_path(path),
+                                    f"explicit YAML tags ({node.tag.replace('tag:yaml.org,2002:', '!!')}) are "
+                                    "not supported here: write the value plainly, and quote text")])
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.YAMLError) as exc:  # 2026-02-30, 1e999999 …
+        raise DatasetError([Problem(display, line, column, format_path(path),
+                                    f"'{node.value}' is not a valid {node.tag.rsplit(':', 1)[-1]} ({exc}); "
+                                    "quote it if it is text")]) from None
+
+
+# A QR code (version 40, error correction M, as render/qr.py makes it) holds at most 2331 bytes.
+QR_CAPACITY = 2331
+
+
+def qr_sources(dataset: Dataset) -> list[tuple[KeyPath, str]]:
+    """Where the cite page's QR codes come from, and what they encode."""
+    sources = [(("site_url",), dataset.site_url)] if dataset.site_url else []
+    if dataset.article.doi:
+        sources.append((("article", "doi"), doi_url(dataset.article.doi)))
+    return sources
 
 
 def cross_reference_problems(loaded: LoadedDataset) -> list[Problem]:
@@ -175,9 +267,23 @@ def cross_reference_problems(loaded: LoadedDataset) -> list[Problem]:
                     f"unknown region '{mirror.region}' (regions are: {', '.join(sorted(region_ids))})",
                 )
             )
+    if not dataset.live_mirrors:
+        problems.append(loaded.problem(("mirrors",), "every mirror is retired: the data needs one to download from"))
     for index, region in enumerate(dataset.regions):
         if not dataset.mirrors_in(region):
             problems.append(loaded.problem(("regions", index), f"region '{region.id}' has no mirrors"))
+    for index, mirror in enumerate(dataset.mirrors):
+        query = parse_qs(urlsplit(mirror.url).query)
+        in_url = next((values[0] for key, values in query.items() if key.lower() in ("pwd", "password")), None)
+        if mirror.code and in_url and in_url != mirror.code:
+            problems.append(loaded.problem(("mirrors", index, "code"),
+                                           f"the code '{mirror.code}' differs from pwd={in_url} in the mirror's URL; "
+                                           "make them the same"))
+    for key_path, payload in qr_sources(dataset):
+        size = len(payload.encode("utf-8"))
+        if size > QR_CAPACITY:
+            problems.append(loaded.problem(key_path, f"too long for the QR code of the cite page ({size} bytes "
+                                                     f"as a URL; at most {QR_CAPACITY})"))
     mirror_ids, clause_ids = {m.id for m in dataset.mirrors}, {c.id for c in dataset.clauses}
     versions = Counter(r.version for r in dataset.releases)
     for index, release in enumerate(dataset.releases):

@@ -19,6 +19,7 @@ import difflib
 import logging
 import os
 import re
+import shutil
 import time
 from html import escape, unescape
 from pathlib import Path
@@ -101,6 +102,8 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         self.page_counts: dict[str, int] = {}
         self.original_redirects: dict[str, str] | None = None
         self.generated_sources: set[str] = set()
+        self.staged = False
+        self.site: Site | None = None
 
     # -- settings -------------------------------------------------------------------------
 
@@ -123,6 +126,9 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         return env_flag("DATASITE_OFFLINE", self.config.offline)
 
     def on_startup(self, *, command, dirty) -> None:
+        # `mkdocs build` writes into a staging folder, moved into place only when the build has
+        # succeeded: a failing build never leaves an emptied or half-written site/.
+        self.staged = command == "build" and not dirty
         for name in QUIET_LOGGERS:
             logging.getLogger(name).setLevel(logging.WARNING)
         build_log = logging.getLogger(f"{ENGINE}.commands.build")
@@ -136,6 +142,9 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
     def _configure_engine(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.started = self.started or time.monotonic()
+        if self.staged and not self.open_builds and self.site is None:  # the outer build, once
+            self.site = Site(Path(config.site_dir))
+            config.site_dir = str(self.site.staging)
         theme = config.theme
         if theme.name != "material":
             raise PluginError(f"datasite: the theme must be 'material', not '{theme.name}'")
@@ -308,19 +317,64 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         pipeline.finish(self.build, site_dir)
         if self.offline:
             inline_search_index(site_dir)
+        if self.site is not None:
+            if config.strict and self.site.warnings.get_counts():
+                return  # MkDocs aborts the build next: on_build_error removes the staging folder
+            self.site.publish()
+            config.site_dir = str(self.site.target)
+            self.site = None
         log.info(pipeline.summary(self.build, self.page_counts, time.monotonic() - self.started))
         self.started = 0.0
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.site is not None:
+            self.site.discard()
+            self.site = None
+        self.open_builds.clear()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         server.watch(str(self.data_path))
         return server
 
 
+class Site:
+    """The site folder of one build: written in a staging folder beside it, then moved into place
+    (the previous site is removed only once the new one is complete)."""
+
+    def __init__(self, target: Path):
+        self.target = target.resolve()
+        self.staging = self.target.with_name(f".{self.target.name}.building")
+        self.retired = self.target.with_name(f".{self.target.name}.previous")
+        for leftover in (self.staging, self.retired):  # of a build that was killed
+            shutil.rmtree(leftover, ignore_errors=True)
+        # Warnings, as MkDocs counts them for --strict (its own counter is not reachable).
+        from mkdocs.utils import CountHandler
+
+        self.warnings = CountHandler()
+        self.warnings.setLevel(logging.WARNING)
+        logging.getLogger(ENGINE).addHandler(self.warnings)
+
+    def publish(self) -> None:
+        logging.getLogger(ENGINE).removeHandler(self.warnings)
+        if self.target.exists():
+            os.replace(self.target, self.retired)
+        os.replace(self.staging, self.target)
+        shutil.rmtree(self.retired, ignore_errors=True)
+
+    def discard(self) -> None:
+        logging.getLogger(ENGINE).removeHandler(self.warnings)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
 class _BuiltInFilter(logging.Filter):
-    """datasite's summary says how long the build took; MkDocs' own line would repeat it."""
+    """datasite's summary says how long the build took; MkDocs' own line would repeat it. The
+    folder a build writes to is named as the maintainer gave it (see Site)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Documentation built in")
+        message = str(record.msg)
+        if message.startswith("Building documentation to directory:"):  # name the folder, not its staging copy
+            record.msg = re.sub(r"([\\/])\.([^\\/]+)\.building$", r"\1\2", message)
+        return not message.startswith("Documentation built in")
 
 
 def default_palette() -> list[dict]:

@@ -39,13 +39,27 @@ class Check:
 
 
 _URL_FORBIDDEN = set('<>"\'`{}|\\^')
+# Characters that change how text is shown without showing themselves: direction overrides and
+# isolates (U+202A-U+202E, U+2066-U+2069), marks, zero-width characters, the byte-order mark.
+_INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff") | {chr(c) for c in range(0x202A, 0x202F)} \
+    | {chr(c) for c in range(0x2066, 0x206A)}
+_LINE_BREAKS = set("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _control(char: str) -> bool:
+    """C0 and C1 control characters and DEL (a tab and a newline are not)."""
+    code = ord(char)
+    return (code < 32 and char not in "\t\n") or 0x7F <= code <= 0x9F
 
 
 @Check
 def _check_url(value: str) -> None:
     # Keep the URL exactly as written (no normalisation): it is printed and copied verbatim.
-    if value != value.strip() or any(c.isspace() or ord(c) < 32 for c in value):
+    if value != value.strip() or any(c.isspace() or ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in value):
         raise ValueError("a URL may not contain spaces or control characters")
+    hidden = sorted({f"U+{ord(c):04X}" for c in value if c in _INVISIBLE})
+    if hidden:
+        raise ValueError(f"a URL may not contain invisible or direction-changing characters ({', '.join(hidden)})")
     bad = sorted(set(value) & _URL_FORBIDDEN)
     if bad:
         raise ValueError(f"a URL may not contain {' '.join(bad)} (percent-encode them)")
@@ -67,16 +81,24 @@ def _check_url(value: str) -> None:
 def _check_text(value: str) -> None:
     if not value.strip():
         raise ValueError("the text is empty")
+    # (Line breaks of any kind are left to _check_line: in a one-line text they are the mistake.)
+    bad = sorted({f"U+{ord(c):04X}" for c in value
+                  if (_control(c) and c not in _LINE_BREAKS) or (c in _INVISIBLE and c not in "\u200b\u200c\u200d")})
+    if bad:
+        raise ValueError(f"the text contains control or direction-changing characters ({', '.join(bad)}); remove them")
 
 
 @Check
 def _check_line(value: str) -> None:
-    if "\n" in value or "\r" in value:
+    if any(c in _LINE_BREAKS for c in value):
         raise ValueError("this text must be a single line (it is a title, name or label)")
 
 
 def _pattern(regex: str, description: str) -> Meta:
-    # The description is what the maintainer reads when a value does not match.
+    # The description is what the maintainer reads when a value does not match. Patterns match
+    # the whole value: "$" would also match before a final newline ("archive\n"), "\Z" does not.
+    if regex.endswith("$") and not regex.endswith("\\$"):
+        regex = regex[:-1] + r"\Z"
     return Meta(pattern=regex, description=description)
 
 
@@ -134,19 +156,19 @@ class License(Strict):
 
 
 class Person(Strict):
-    family: Text
-    given: Text
+    family: Line
+    given: Line
 
 
 class Article(Strict, kw_only=True):
     authors: Annotated[list[Person], NonEmpty]
     et_al: bool = False
-    title: Text
-    journal: Text
+    title: Line  # bibliographic fields are one line each (RIS and BibTeX are line-based)
+    journal: Line
     year: Annotated[int, Meta(ge=1000, le=9999)]
-    volume: Text | None = None
-    issue: Text | None = None
-    pages: Text | None = None
+    volume: Line | None = None
+    issue: Line | None = None
+    pages: Line | None = None
     doi: Doi | None = None
     url: Url | None = None
 
@@ -174,6 +196,8 @@ class Mirror(Strict):
                                   "an extraction code of letters, digits and . _ ~ - (at most 64)")] | None = None
     recommended: bool = False  # listed first in its region, and marked
     note: Localized | None = None  # shown beside the mirror (what it holds, who it suits)
+    # A mirror that is gone keeps its anchor (papers print /download/#id): listed as retired, unlinked.
+    retired: date | None = None
 
 
 Sha256 = Annotated[str, _pattern(r"^[0-9a-f]{64}$", "a SHA-256 digest: 64 lowercase hexadecimal digits "
@@ -294,7 +318,12 @@ class Dataset(Strict, kw_only=True):
         return release.version if release else None
 
     def mirrors_of(self, release: Release) -> list[Mirror]:
-        return [m for m in self.mirrors if release.mirrors is None or m.id in release.mirrors]
+        return [m for m in self.live_mirrors if release.mirrors is None or m.id in release.mirrors]
+
+    @property
+    def live_mirrors(self) -> list[Mirror]:
+        """The mirrors that are not retired: the ones to link, check and offer."""
+        return [m for m in self.mirrors if not m.retired]
 
     def revisions(self) -> dict[str, _dt.date]:
         """Clause id -> the date of its latest revision (from `changes` that name clauses)."""

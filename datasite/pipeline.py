@@ -110,7 +110,7 @@ def prepare(data_path: Path, docs_dir: Path, *, link_mode: str = "off", strict: 
 def link_check_options(settings: LinkCheck | None, **overrides) -> CheckOptions:
     """The checker's options: the defaults, the dataset's dead-share markers, then `overrides`."""
     markers = merged_markers(settings.dead_share_markers if settings else None)
-    return CheckOptions(markers=markers, **{k: v for k, v in overrides.items() if v is not None})
+    return CheckOptions(markers=markers, **{k: v for k, v in overrides.items() if v is not None and v is not False})
 
 
 def open_link_cache(data_path: Path, settings: LinkCheck | None, *, path: Path | None = None,

@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .loader import LoadedDataset, display_name
@@ -133,6 +134,37 @@ def lock_path_for(data_path: Path) -> Path:
     return data_path.with_name(data_path.stem + ".lock.json")
 
 
+def published_anchors(loaded: LoadedDataset) -> dict[str, list[str]]:
+    """The anchors papers may print, by page: mirror and region ids, clause ids."""
+    dataset = loaded.dataset
+    return {"download": [r.id for r in dataset.regions] + [m.id for m in dataset.mirrors],
+            "license": [c.id for c in dataset.clauses]}
+
+
+def read_anchors(path: Path) -> dict[str, list[str]]:
+    try:
+        anchors = json.loads(path.read_text(encoding="utf-8")).get("anchors", {})
+        return {page: [a for a in ids if isinstance(a, str)] for page, ids in anchors.items() if isinstance(ids, list)}
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return {}
+
+
+def anchor_problems(loaded: LoadedDataset, lock_file: Path) -> list[Problem]:
+    """An anchor that was confirmed once and is gone now: a link printed in a paper breaks."""
+    now = published_anchors(loaded)
+    problems = []
+    for page, ids in read_anchors(lock_file).items():
+        for anchor in ids:
+            if anchor not in now.get(page, []):
+                kind = "mirror" if page == "download" else "clause"
+                hint = (f"keep the mirror with `retired: {date.today()}` (its anchor stays, marked retired)"
+                        if page == "download" else "keep a clause with this id")
+                problems.append(Problem(display_name(lock_file), 1, 1, f"{page}#{anchor}",
+                                        f"the anchor /{page}/#{anchor} is gone (a {kind} was removed or renamed): "
+                                        f"papers may print it; {hint}, or run `datasite confirm --all` to let it go"))
+    return problems
+
+
 def read_lock(path: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
     if not path.exists():
         return {}, []
@@ -144,8 +176,9 @@ def read_lock(path: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
         ):
             raise ValueError("unexpected content")
         return entries, []
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        message = f"the translation lock file is unreadable ({exc.__class__.__name__}); " \
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else exc.__class__.__name__
+        message = f"the translation lock file is unreadable ({why}); " \
                   "run `datasite confirm --all` to write it again"
         return {}, [Problem(display_name(path), 1, 1, "", message)]
 
@@ -160,6 +193,12 @@ def stale_problems(units: list[Unit], lock: dict[str, dict[str, str]]) -> list[P
     for unit in units:
         recorded = lock.get(unit.key)
         if not recorded:
+            # A new text: nobody has said yet that its languages match, so a later one-sided edit
+            # could not be noticed. Said once, so that it is confirmed.
+            where = unit.where
+            problems.append(Problem(where.file, where.line, where.column, unit.key,
+                                    "unconfirmed translation: check that both languages say the same, then run "
+                                    f"`datasite confirm {unit.key}`"))
             continue
         changed = [lang for lang in LANGUAGES if recorded.get(lang) != fingerprint(unit.texts[lang])]
         if changed and len(changed) < len(LANGUAGES):
@@ -176,8 +215,10 @@ def stale_problems(units: list[Unit], lock: dict[str, dict[str, str]]) -> list[P
     return problems
 
 
-def write_lock(path: Path, units: list[Unit], keys: set[str] | None, lock: dict) -> list[str]:
-    """Record current fingerprints for `keys` (all units if None); returns the keys written."""
+def write_lock(path: Path, units: list[Unit], keys: set[str] | None, lock: dict,
+               anchors: dict[str, list[str]] | None = None) -> list[str]:
+    """Record current fingerprints for `keys` (all units if None), and the published anchors
+    (kept as they were if None); returns the keys written."""
     known = {unit.key: unit for unit in units}
     entries = {k: v for k, v in lock.items() if k in known}
     written = []
@@ -185,8 +226,12 @@ def write_lock(path: Path, units: list[Unit], keys: set[str] | None, lock: dict)
         if keys is None or key in keys:
             entries[key] = {lang: fingerprint(unit.texts[lang]) for lang in LANGUAGES}
             written.append(key)
-    text = json.dumps({"version": LOCK_VERSION, "fingerprints": dict(sorted(entries.items()))},
-                      ensure_ascii=False, indent=1) + "\n"
+    if anchors is None:
+        anchors = read_anchors(path)
+    content = {"version": LOCK_VERSION, "fingerprints": dict(sorted(entries.items()))}
+    if anchors:
+        content["anchors"] = anchors
+    text = json.dumps(content, ensure_ascii=False, indent=1) + "\n"
     atomic_write(path, text)
     return written
 
@@ -224,4 +269,9 @@ def check_sync(loaded: LoadedDataset, docs_dir: Path, lock_file: Path) -> SyncRe
     units = translation_units(loaded, pages)
     lock, lock_problems = read_lock(lock_file)
     errors += lock_problems
-    return SyncReport(errors, stale_problems(units, lock), units)
+    if not lock_file.exists():  # one message rather than one per text
+        warnings = [Problem(display_name(lock_file), 1, 1, "", "no translation lock file: check the translations, "
+                            "then run `datasite confirm --all`")]
+    else:
+        warnings = stale_problems(units, lock) + anchor_problems(loaded, lock_file)
+    return SyncReport(errors, warnings, units)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit, mkdocs_build
+from conftest import datasite, edit, mkdocs_build
 
 TRACEBACK = "Traceback (most recent call last)"
 
@@ -29,7 +29,7 @@ def assert_fails_at(result, file: str, line: int, key: str) -> str:
 
 def test_missing_chinese_text(project):
     line = edit(project, "    label: {en: Quark Drive, zh: 夸克网盘}", "    label: {en: Quark Drive}")
-    output = assert_fails_at(mkdocs_build(project, "--strict"), "dataset.yml", line, "mirrors[6].label")
+    output = assert_fails_at(mkdocs_build(project, "--strict"), "dataset.yml", line, "mirrors.quark.label")
     assert "missing the 'zh' text" in output
 
 
@@ -48,7 +48,7 @@ def test_page_in_one_language_only(project):
 def test_invariant_token_mismatch(project):
     edit(project, "吕东祯博士已于 2023 年", "吕东祯博士已于 2032 年")
     line = line_after(project, "id: competing-interests", "body:")
-    output = assert_fails_at(mkdocs_build(project), "dataset.yml", line, "clauses[5].body")
+    output = assert_fails_at(mkdocs_build(project), "dataset.yml", line, "clauses.competing-interests.body")
     assert "only in en: 2023" in output and "only in zh: 2032" in output
 
 
@@ -59,7 +59,7 @@ def test_url_mismatch_between_languages(project):
     (project / "dataset.yml").write_text(text.replace(old, old.replace("102164", "102165")), encoding="utf-8")
     result = mkdocs_build(project)
     assert result.returncode != 0
-    assert "clauses[0].body" in result.stderr and "https://doi.org/10.1016/j.xcrp.2024.102165" in result.stderr
+    assert "clauses.accessibility-and-attribution.body" in result.stderr and "https://doi.org/10.1016/j.xcrp.2024.102165" in result.stderr
 
 
 def test_stale_translation_fails_under_strict_and_ci_but_only_warns_otherwise(project):
@@ -89,6 +89,7 @@ def test_confirm_clears_staleness(project):
 def test_broken_anchor_in_hand_written_page(project):
     (project / "docs" / "guide.en.md").write_text("# Guide\n\nSee [the mirrors](download.md#nowhere).\n")
     (project / "docs" / "guide.zh.md").write_text("# 指南\n\n见[镜像](download.md#github)。\n")
+    assert datasite(project, "confirm", "docs/guide").returncode == 0
     output = assert_fails_at(mkdocs_build(project, "--strict"), "docs/guide.en.md", 3, "Doc file 'guide.en.md'")
     assert "#nowhere" in output
 
@@ -111,7 +112,7 @@ def test_unknown_key(project):
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/data", "data:text/html,hi"])
 def test_disallowed_url_scheme(project, url):
     line = edit(project, "url: https://pan.quark.cn/s/0fe7ffce2dec", f"url: {url}")
-    output = assert_fails_at(mkdocs_build(project), "dataset.yml", line, "mirrors[6].url")
+    output = assert_fails_at(mkdocs_build(project), "dataset.yml", line, "mirrors.quark.url")
     assert "not allowed" in output
 
 

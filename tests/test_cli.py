@@ -39,7 +39,7 @@ def test_numeric_extraction_code_must_be_quoted(project):
     edit(project, "code: nj5b", "code: 0042")
     result = datasite(project, "check")
     assert result.returncode == 1
-    assert "mirrors[9].code: expected text" in result.stderr and "quotes" in result.stderr
+    assert "mirrors.china-mobile.code: expected text" in result.stderr and "quotes" in result.stderr
 
 
 def test_duplicate_ids_and_unknown_regions(project):
@@ -48,7 +48,7 @@ def test_duplicate_ids_and_unknown_regions(project):
     result = datasite(project, "check")
     assert result.returncode == 1
     assert "mirrors[8].id: id 'baidu' is used more than once" in result.stderr
-    assert "mirrors[6].region: unknown region 'chna'" in result.stderr
+    assert "mirrors.quark.region: unknown region 'chna'" in result.stderr
 
 
 def test_corrupt_lock_file_is_reported_and_rewritten_by_confirm(project):
@@ -93,7 +93,7 @@ def test_a_second_dataset_builds_with_the_same_code(tmp_path):
     ("doi: 10.1016/j.xcrp.2024.102164", "doi: '10.1016/<img src=x>'", "article.doi: '10.1016/<img src=x>' is not a DOI"),
     ("url: https://pan.quark.cn/s/0fe7ffce2dec", "url: https://pan.quark.cn:99999/s", "not a number from 0 to 65535"),
     ("label: {en: Quark Drive, zh: 夸克网盘}", "label: {en: \"Quark\\nDrive\", zh: 夸克网盘}", "must be a single line"),
-    ("    code: nj5b", "    code: 'nj`5b'", "mirrors[9].code: 'nj`5b' is not an extraction code"),
+    ("    code: nj5b", "    code: 'nj`5b'", "mirrors.china-mobile.code: 'nj`5b' is not an extraction code"),
 ])
 def test_unsafe_values_are_refused(project, old, new, message):
     edit(project, old, new)
@@ -144,7 +144,7 @@ def test_every_mistake_is_reported_in_one_run(project):
     for expected in ["contact.wechatt: unknown key 'wechatt' (did you mean 'wechat'?)",
                      "contact.email: 'lvdongzhen@hrbeu' is not an e-mail address",
                      "article.year: expected a whole number at least 1000 and at most 9999, got 24",
-                     "mirrors[6].label: missing the 'zh' text"]:
+                     "mirrors.quark.label: missing the 'zh' text"]:
         assert expected in result.stderr, result.stderr
 
 
@@ -153,7 +153,7 @@ def test_unknown_key_hint_names_a_key_of_that_place(project):
          "    url: https://github.com/lvdongzhen/Wenzhou-Randomized-Battery-Data\n    notes: x\n")
     result = datasite(project, "check")
     # A key of mirrors ("note"), not one of another place ("notes" of releases).
-    assert result.returncode == 1 and "mirrors[0].notes: unknown key 'notes' (did you mean 'note'?)" \
+    assert result.returncode == 1 and "mirrors.github.notes: unknown key 'notes' (did you mean 'note'?)" \
         in result.stderr, result.stderr
 
 

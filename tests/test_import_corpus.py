@@ -80,7 +80,7 @@ def test_every_corpus_import_passes_check_except_where_the_halves_disagree(tmp_p
         if folder.name == "13-halves-disagree":
             # Named with file, line and both values.
             assert result.returncode == 1
-            assert re.search(r"dataset\.yml:\d+:\d+: clauses\[0\]\.body: the en and zh texts differ .*"
+            assert re.search(r"dataset\.yml:\d+:\d+: clauses\.terms\.body: the en and zh texts differ .*"
                              r"only in en: 1200; only in zh: 1300", result.stderr), result.stderr
         else:
             assert result.returncode == 0, (folder.name, result.stderr)

@@ -220,7 +220,7 @@ def test_init_names_each_disagreement_between_the_readme_halves(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     check = datasite(folder, "check")
     assert check.returncode == 1
-    assert "clauses[0].body: the en and zh texts differ in URLs, emails, DOIs or numbers (only in zh: 2023)" \
+    assert "clauses.accessibility-and-attribution.body: the en and zh texts differ in URLs, emails, DOIs or numbers (only in zh: 2023)" \
         in check.stderr and check.stderr.startswith("dataset.yml:")
     assert all(line in result.stderr for line in check.stderr.splitlines())  # init said the same
 

@@ -20,6 +20,16 @@ def parse_time(stamp: str | None) -> float | None:
         return None
 
 
+_TYPES = {"ok": (bool, type(None)), "status": (int, type(None)), "final_url": (str, type(None)),
+          "reason": (str,), "checked_at": (str, type(None)), "marker": (str, type(None))}
+
+
+def _well_typed(url: object, verdict: Verdict) -> bool:
+    """An entry of the right shape with the right types (an entry edited by hand may have neither)."""
+    return (isinstance(url, str) and verdict.url == url and not isinstance(verdict.status, bool)
+            and all(isinstance(getattr(verdict, name), types) for name, types in _TYPES.items()))
+
+
 class VerdictCache:
     def __init__(self, path: Path, ttl_seconds: float):
         self.path = path
@@ -35,13 +45,13 @@ class VerdictCache:
             if data.get("version") != CACHE_VERSION:
                 raise ValueError(f"version {data.get('version')!r}")
             self.entries = {url: Verdict.from_dict(entry) for url, entry in data["entries"].items()}
-            for verdict in self.entries.values():
-                if verdict.ok not in (True, False, None) or not isinstance(verdict.url, str):
-                    raise ValueError(f"bad entry for {verdict.url!r}")
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            for url, verdict in self.entries.items():
+                if not _well_typed(url, verdict):
+                    raise ValueError(f"bad entry for {url!r}")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             self.entries = {}
-            self.problem = f"{self.path}: the link cache is unreadable ({exc.__class__.__name__}: {exc}); " \
-                           "checking every link again"
+            why = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc.__class__.__name__}: {exc}"
+            self.problem = f"{self.path}: the link cache is unreadable ({why}); checking every link again"
         return self
 
     def fresh(self, url: str, now: float | None = None) -> Verdict | None:
@@ -49,7 +59,9 @@ class VerdictCache:
         checked = parse_time(verdict.checked_at) if verdict else None
         if verdict is None or verdict.ok is None or checked is None:
             return None
-        return verdict if (now or time.time()) - checked < self.ttl else None
+        age = (now or time.time()) - checked
+        # A verdict from the future (a wrong clock, an edited file) is not trusted: checked again.
+        return verdict if 0 <= age < self.ttl else None
 
     def update(self, verdicts: dict[str, Verdict]) -> None:
         for url, verdict in verdicts.items():

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
 import re
+import zlib
 import socket
 import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import certifi
 import httpx
@@ -60,21 +62,63 @@ def _is_network_unavailable(exc: BaseException) -> bool:
 
 def _retry_after(response: httpx.Response, default: float) -> float:
     value = response.headers.get("Retry-After", "").strip()
-    if value.isdigit():
+    if re.fullmatch(r"[0-9]{1,10}", value):  # ASCII digits only ("²".isdigit() is true)
         return float(value)
     if value:
         try:
             when = email.utils.parsedate_to_datetime(value)
             return max(0.0, when.timestamp() - time.time())
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             pass
     return default
 
 
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def host_problem(host: str) -> str | None:
+    """Why `host` is not a host name or an IP address (None if it is one)."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return None
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return "the host name cannot be encoded"
+    labels = ascii_host.rstrip(".").split(".")
+    if len(ascii_host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        return "not a valid host name"
+    return None
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global
+
+
+async def resolve(host: str) -> list[str]:
+    """The addresses of `host` (an IP address is its own)."""
+    try:
+        return [str(ipaddress.ip_address(host.strip("[]")))]
+    except ValueError:
+        pass
+    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return sorted({info[4][0] for info in infos})
+
+
+REDIRECTS = {301, 302, 303, 307, 308}
+
+
 class Checker:
-    def __init__(self, options: CheckOptions | None = None, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, options: CheckOptions | None = None, transport: httpx.AsyncBaseTransport | None = None,
+                 resolver=resolve):
         self.options = options or CheckOptions()
         self.transport = transport
+        self.resolver = resolver  # host -> addresses (tests give a stub: no packet leaves the machine)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     def run(self, urls: list[str]) -> dict[str, Verdict]:
@@ -91,11 +135,22 @@ class Checker:
         self._clients: dict[str, httpx.AsyncClient] = {}
         # Building an SSL context costs ~0.2 s: one for all clients.
         self._ssl = ssl.create_default_context(cafile=certifi.where())
+        tasks = [asyncio.ensure_future(self.check(url)) for url in urls]
         try:
-            verdicts = await asyncio.gather(*(self.check(url) for url in urls))
+            done, pending = await asyncio.wait(tasks, timeout=self.options.run_deadline) if tasks else (set(), set())
+            for task in pending:
+                task.cancel()
+            verdicts = {}
+            for url, task in zip(urls, tasks):
+                if task in done:
+                    verdicts[url] = task.result()
+                else:  # the run's deadline: named in the report, not called dead
+                    verdicts[url] = Verdict(url, None, None, None,
+                                            f"not checked: the run's deadline of {self.options.run_deadline:g} s passed",
+                                            None)
         finally:
             await asyncio.gather(*(client.aclose() for client in self._clients.values()))
-        return {v.url: v for v in verdicts}
+        return verdicts
 
     def _client_for(self, host: str) -> httpx.AsyncClient:
         # One small connection pool per host: httpcore scans its whole pool on every request,
@@ -105,7 +160,7 @@ class Checker:
             options = self.options
             client = self._clients[host] = httpx.AsyncClient(
                 headers=HEADERS,
-                follow_redirects=True,
+                follow_redirects=False,  # followed here, where each target can be looked at
                 max_redirects=options.max_redirects,
                 timeout=httpx.Timeout(options.timeout),
                 limits=httpx.Limits(max_connections=options.per_host, max_keepalive_connections=options.per_host),
@@ -128,6 +183,9 @@ class Checker:
             return self._check_mailto(url)
         if scheme not in ("http", "https") or not parts.hostname:
             return Verdict(url, False, None, None, f"not an http(s) link: {url}", now_iso())
+        problem = host_problem(parts.hostname)
+        if problem:
+            return Verdict(url, False, None, None, f"invalid link: {problem} ({parts.hostname})", now_iso())
         if parts.hostname.lower() in DOI_HOSTS and not self.options.resolve_dois:
             valid = bool(_DOI_PATH.match(unquote(parts.path)))
             reason = "DOI syntax valid (not resolved)" if valid else "not a valid DOI"
@@ -174,33 +232,100 @@ class Checker:
     async def _request(self, client: httpx.AsyncClient, method: str, url: str, read_body: bool):
         options = self.options
         attempts = options.retries + 1
+        deadline = options.deadline or options.timeout * 3
         for attempt in range(attempts):
             last = attempt == attempts - 1
             delay = options.backoff * (2 ** attempt)
             try:
-                async with client.stream(method, url) as response:
-                    body = b""
-                    if read_body:
-                        async for chunk in response.aiter_bytes():
-                            body += chunk
-                            if len(body) >= options.max_body:
-                                break
+                # However slowly a server sends (a byte a second passes every read timeout), the
+                # whole request, redirects included, ends at its deadline.
+                result = await asyncio.wait_for(self._follow(client, method, url, read_body), deadline)
+            except asyncio.TimeoutError:
+                return Verdict(url, False, None, None, f"no complete answer within the deadline of {deadline:g} s",
+                               now_iso())
             except httpx.TimeoutException:
                 if not last:
                     await asyncio.sleep(delay)
                     continue
                 return Verdict(url, False, None, None, f"timed out ({attempts} attempts of {options.timeout:g} s)", now_iso())
-            except httpx.TooManyRedirects:
-                return Verdict(url, False, None, None, f"more than {options.max_redirects} redirects", now_iso())
             except httpx.TransportError as exc:
                 if _is_network_unavailable(exc):
                     raise _Unreachable("network unavailable (host name could not be resolved)") from None
                 return Verdict(url, False, None, None, f"connection failed: {exc or exc.__class__.__name__}", now_iso())
-            if response.status_code == 429 and not last:
-                await asyncio.sleep(min(_retry_after(response, delay), options.max_retry_after))
-                continue
+            if isinstance(result, Verdict):
+                return result
+            response, body = result
+            if response.status_code == 429:
+                wait = _retry_after(response, delay)
+                if wait > options.max_retry_after:  # not waited for, and not called dead
+                    return Verdict(url, None, 429, str(response.url),
+                                   f"not checked: rate limited, asked to wait {wait:.0f} s "
+                                   f"(more than {options.max_retry_after:g} s)", None)
+                if not last:
+                    await asyncio.sleep(wait)
+                    continue
             if response.status_code >= 500 and not last:
                 await asyncio.sleep(delay)
                 continue
             return response, body
         raise AssertionError("unreachable")  # the loop always returns
+
+    async def _follow(self, client: httpx.AsyncClient, method: str, url: str, read_body: bool):
+        """The answer at the end of the link's redirects, with at most `max_body` bytes of its body."""
+        options = self.options
+        origin_public = None  # looked up at the first redirect only: most links have none
+        current = url
+        for _ in range(options.max_redirects + 1):
+            async with client.stream(method, current) as response:
+                location = response.headers.get("Location")
+                if response.status_code in REDIRECTS and location:
+                    target = urljoin(current, location)
+                    parts = urlsplit(target)
+                    if parts.scheme not in ("http", "https") or not parts.hostname:
+                        return Verdict(url, False, response.status_code, target,
+                                       f"redirects to a link that is not http(s): {target}", now_iso())
+                    if origin_public is None:
+                        origin_public = await self._public(urlsplit(url).hostname)
+                    if origin_public and not options.allow_private_redirects \
+                            and not await self._public(parts.hostname):
+                        return Verdict(url, False, response.status_code, target,
+                                       f"suspicious: redirects to a private or local address ({target}); not "
+                                       "followed (--allow-private-redirects follows it)", now_iso())
+                    method = "GET" if response.status_code == 303 else method
+                    current = target
+                    continue
+                body = await _read_capped(response, options.max_body) if read_body else b""
+                return response, body
+        return Verdict(url, False, None, current, f"more than {options.max_redirects} redirects", now_iso())
+
+    async def _public(self, host: str | None) -> bool:
+        """Whether every address of `host` is a public one (a name that does not resolve: not public)."""
+        try:
+            return is_public((host or "").strip("[]"))  # an address, as written in the URL
+        except ValueError:
+            pass
+        try:
+            addresses = await self.resolver(host or "")
+        except (OSError, UnicodeError, ValueError):
+            return False
+        return bool(addresses) and all(is_public(address) for address in addresses)
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """At most `limit` bytes of the body, decompressed here with a bound on the output: a small
+    gzip "bomb" may expand a thousandfold, and a decoder without one expands it whole."""
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    decoder = zlib.decompressobj(wbits=47) if encoding in ("gzip", "x-gzip", "deflate") else None  # 47: gzip or zlib
+    body, raw = b"", 0
+    async for chunk in response.aiter_raw():
+        raw += len(chunk)
+        if decoder is None:
+            body += chunk
+        else:
+            try:
+                body += decoder.decompress(chunk, max(1, limit - len(body)))
+            except zlib.error:
+                break  # a damaged stream: what was read is judged
+        if len(body) >= limit or raw >= limit * 4:
+            break
+    return body[:limit]

@@ -67,7 +67,8 @@ def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[L
                 links.add(url, Occurrence(page, language, where(path + (language,))))
 
     for index, mirror in enumerate(dataset.mirrors):
-        everywhere(mirror.url, "download", ("mirrors", index, "url"), mirror.id)
+        if not mirror.retired:  # a retired mirror is not linked, so not checked
+            everywhere(mirror.url, "download", ("mirrors", index, "url"), mirror.id)
     everywhere(dataset.license.url, "license", ("license", "url"))
     article = dataset.article
     if article.doi:

@@ -37,8 +37,12 @@ class Verdict:
 
 @dataclass
 class CheckOptions:
-    timeout: float = 15.0
-    retries: int = 2
+    timeout: float = 15.0  # of each read, connect or write (httpx)
+    retries: int = 1  # further attempts after a timeout or a 5xx answer
+    # A whole request, however slowly its server trickles bytes (None: 3 timeouts), and a whole run.
+    deadline: float | None = None
+    run_deadline: float | None = None
+    allow_private_redirects: bool = False  # follow a public link's redirect to a private or local address
     backoff: float = 0.5
     max_redirects: int = 10
     per_host: int = 10  # as lychee's default host concurrency

@@ -37,7 +37,7 @@ class Citations:
 
 
 def dataset_url(dataset: Dataset) -> str:
-    return dataset.site_url or dataset.mirrors[0].url
+    return dataset.site_url or (dataset.live_mirrors or dataset.mirrors)[0].url
 
 
 def _csl_names(people: list[Person], et_al: bool = False) -> list[dict]:
@@ -137,9 +137,18 @@ def _bib_key(people: list[Person], year: int, title: str) -> str:
     return re.sub(r"[^a-z0-9]", "", f"{people[0].family}{year}{word}".lower())
 
 
+def _one_line(value):
+    """RIS is a line per field: a line break inside a value would start a field (or a record)."""
+    if isinstance(value, list):
+        return [_one_line(item) for item in value]
+    return " ".join(str(value).split())
+
+
 @memoized("rispy")
 def _ris(entry: dict) -> str:
     import rispy
+
+    entry = {key: _one_line(value) if key != "type_of_reference" else value for key, value in entry.items()}
 
     class _RisWriter(rispy.RisWriter):
         def set_header(self, count: int) -> str:

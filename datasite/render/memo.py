@@ -41,7 +41,7 @@ class RenderMemo:
                 self.entries = {k: v for k, v in data["entries"].items() if isinstance(v, str)}
         except FileNotFoundError:
             pass
-        except (OSError, ValueError, AttributeError) as exc:
+        except (OSError, ValueError, AttributeError, RecursionError) as exc:
             log.debug("datasite: render cache %s unreadable (%s); rebuilding it", path, exc)
 
     def lookup(self, key: str, compute: Callable[[], str]) -> str:

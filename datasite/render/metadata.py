@@ -45,7 +45,7 @@ def dataset_jsonld(dataset: Dataset, language: str, url: str | None) -> dict:
         "isAccessibleForFree": True,
         "distribution": [
             {"@type": "DataDownload", "name": mirror.label[language], "contentUrl": mirror.url}
-            for mirror in dataset.mirrors
+            for mirror in dataset.live_mirrors
         ],
     }
     release = dataset.latest_release

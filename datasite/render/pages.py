@@ -165,14 +165,21 @@ def _mirror_row(mirror: Mirror, lang: str, ui: dict, checked: bool, notes: bool,
     verdict = ui["verdicts"].get(mirror.url)
     state = verdict.state if verdict else "unknown"
     badge = f' <span class="ds-badge">{escape_html(ui["recommended"])}</span>' if mirror.recommended else ""
-    cells = [f'<a class="ds-mirror__link" href="{attr(mirror.url)}" rel="noopener">{escape_html(label)}</a>{badge}']
-    if mirror.code:
+    if mirror.retired:  # kept for its anchor: named, not linked
+        state = "retired"
+        cells = [f'<span class="ds-mirror__link">{escape_html(label)}</span> <span class="ds-retired">'
+                 f'{escape_html(ui["retired_on"].format(date=mirror.retired))}</span>']
+    else:
+        cells = [f'<a class="ds-mirror__link" href="{attr(mirror.url)}" rel="noopener">{escape_html(label)}</a>{badge}']
+    if mirror.retired:
+        cells.append("")
+    elif mirror.code:
         cells.append(f'<code class="ds-code__value">{escape_html(mirror.code)}</code> '
                      f'{_copy_button(mirror.code, ui["copy_label"] + " (" + label + ")", ui)}')
     else:
         cells.append(f'<span class="ds-none">{escape_html(ui["no_code"])}</span>')
     if checked:
-        cells.append(_mirror_status(verdict, ui))
+        cells.append("" if mirror.retired else _mirror_status(verdict, ui))
     if notes:
         cells.append(linkify(mirror.note[lang]).replace("\n", "<br>") if mirror.note else "")
     body = "".join(f'<td data-label="{attr(column)}">{cell}</td>' for column, cell in zip(columns, cells))
@@ -200,7 +207,7 @@ def _files(dataset: Dataset, release: Release, lang: str, ui: dict) -> str:
     if release.notes:
         out += _paragraphs(release.notes[lang], "ds-release-notes")
     carriers = dataset.mirrors_of(release)
-    if len(carriers) < len(dataset.mirrors):
+    if len(carriers) < len(dataset.live_mirrors):
         names = "、".join(m.label[lang] for m in carriers) if lang == "zh" else ", ".join(m.label[lang] for m in carriers)
         out += f'<p class="ds-intro">{escape_html(ui["carried_by"])}{escape_html(names)}</p>\n\n'
     head = "".join(f'<th scope="col">{escape_html(c)}</th>' for c in (ui["file"], ui["size"], "SHA-256"))

@@ -18,7 +18,7 @@ from .pages import human_size
 from .text import paragraphs
 
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~&])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
-_LINE_START = re.compile(r"^(\s*)(?:([#+>-])|(\d+)([.)]))")
+_LINE_START = re.compile(r"^(\s*)(?:([#+>-])|(\d+)([.)]))", re.MULTILINE)  # every line of a text
 
 # The README's own words; the rest are the site's (datasite/ui.py).
 WORDS = {
@@ -66,6 +66,9 @@ def _half(dataset: Dataset, language: str) -> str:
         if region.note:
             out += [_body(region.note[language]), ""]
         for mirror in dataset.mirrors_in(region):
+            if mirror.retired:
+                out.append(f"- {escape(mirror.label[language])} ({ui['retired_on'].format(date=mirror.retired)})")
+                continue
             line = f"- {escape(mirror.label[language])}{sep}{mirror.url}"
             if mirror.code:
                 line += f" ({words['code']}{sep}`{mirror.code}`)"
