@@ -98,6 +98,20 @@ def tiny_site(tmp_path_factory) -> Path:
     return out
 
 
+BUNDLE = "wenzhou-randomized-battery-data-site-2026-11-25"  # the seed's bundle: its id and `updated`
+
+
+@pytest.fixture(scope="session")
+def bundle(seed_project, tmp_path_factory) -> Path:
+    """The seed's offline bundle (`datasite bundle`), built once."""
+    out = tmp_path_factory.mktemp("dist")
+    result = datasite(seed_project, "bundle", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    zip_path = out / f"{BUNDLE}.zip"
+    assert result.stdout.strip().endswith(f"{BUNDLE}.zip") and zip_path.exists()
+    return zip_path
+
+
 def page(site_dir: Path, url_path: str) -> BeautifulSoup:
     path = site_dir / url_path / "index.html" if not url_path.endswith(".html") else site_dir / url_path
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

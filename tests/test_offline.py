@@ -10,19 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import datasite, mkdocs_build
+from conftest import BUNDLE, datasite, mkdocs_build
 
-BUNDLE = "wenzhou-randomized-battery-data-site-2026-11-25"
-
-
-@pytest.fixture(scope="session")
-def bundle(seed_project, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    result = datasite(seed_project, "bundle", "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    zip_path = out / f"{BUNDLE}.zip"
-    assert result.stdout.strip().endswith(f"{BUNDLE}.zip") and zip_path.exists()
-    return zip_path
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

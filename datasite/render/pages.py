@@ -48,6 +48,15 @@ def _front_matter(title: str, description: str) -> str:
     )
 
 
+_FULL_WIDTH_END = tuple("：，。；！？、）")
+
+
+def followed_by(text: str, rest: str) -> str:
+    """`text`, then `rest`: a space between them, except after Chinese punctuation, which
+    carries its own space ("许可协议：CC BY 4.0", not "许可协议： CC BY 4.0")."""
+    return text + ("" if text.endswith(_FULL_WIDTH_END) else " ") + rest
+
+
 def _heading(level: int, text: str, anchor: str | None = None, attributes: str = "") -> str:
     suffix = f" {{#{anchor}{attributes}}}" if anchor else ""
     return f"{'#' * level} {escape_markdown(text)}{suffix}\n\n"
@@ -221,7 +230,7 @@ def _files(dataset: Dataset, release: Release, lang: str, ui: dict) -> str:
             f'{_copy_button(item.sha256, ui["copy_hash"].format(name=item.name), ui, announce="SHA-256")}</td></tr>'
         )
     out += f'<table class="ds-files"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>\n\n'
-    out += f"{escape_markdown(ui['checksums'])} [{SHA256SUMS}]({SHA256SUMS})\n\n"
+    out += followed_by(escape_markdown(ui["checksums"]), f"[{SHA256SUMS}]({SHA256SUMS})") + "\n\n"
     out += _heading(3, ui["verify_title"], "verify")
     out += f'<p>{escape_html(ui["verify_intro"])}</p>\n\n'
     example = release.files[0].name
@@ -240,14 +249,14 @@ def _license(dataset: Dataset, lang: str, ui: dict) -> str:
     out = _front_matter(ui["license_title"], f"{dataset.name[lang]}: {lic.name[lang]} ({lic.short})")
     out += _heading(1, ui["license_title"])
     out += (
-        f'<p class="ds-license">{escape_html(ui["license_intro"])} '
-        f'<a href="{attr(lic.url)}">{escape_html(lic.name[lang])}</a> '
-        f'({escape_html(lic.short)}, SPDX <code>{escape_html(lic.spdx)}</code>).</p>\n\n'
+        '<p class="ds-license">' + ui["license_line"].format(
+            license=f'<a href="{attr(lic.url)}">{escape_html(lic.name[lang])}</a>',
+            short=escape_html(lic.short), spdx=f"<code>{escape_html(lic.spdx)}</code>") + '</p>\n\n'
         f'<p class="ds-intro">{escape_html(ui["license_terms"])}</p>\n\n'
     )
     if dataset.changes:
-        out += (f"{escape_markdown(ui['revisions_intro'])} [{escape_markdown(ui['changes_title'])}](changes.md) · "
-                f"[{escape_markdown(ui['feed'])}]({feed_path(lang)})\n\n")
+        out += followed_by(escape_markdown(ui["revisions_intro"]), f"[{escape_markdown(ui['changes_title'])}](changes.md) · "
+                                                                  f"[{escape_markdown(ui['feed'])}]({feed_path(lang)})") + "\n\n"
     revised = dataset.revisions()
     for clause in dataset.clauses:
         out += _clause(clause, lang, ui, revised.get(clause.id))
@@ -332,7 +341,7 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
     out += _formats(article_citations(dataset.article), "article")
     out += _heading(2, ui["the_dataset"], "dataset")
     out += _formats(dataset_citations(dataset, lang), "dataset")
-    out += f"{escape_markdown(ui['downloads'])} {downloads}\n\n"
+    out += followed_by(escape_markdown(ui["downloads"]), downloads) + "\n\n"
     if dataset.publications:
         out += _heading(2, ui["publications"], "publications")
         items = "".join(
@@ -356,7 +365,7 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
     for key, payload in qr_payloads(dataset).items():
         label = ui[f"qr_{key}"]
         out += (f"![{escape_markdown(label)}]({QR_FILES[key]}){{ .ds-qr width=\"160\" height=\"160\" }}\n"
-                f'{escape_markdown(label)}: <a href="{attr(payload)}">{escape_html(payload)}</a>\n\n')
+                f'{escape_markdown(label)}{ui["separator"]}<a href="{attr(payload)}">{escape_html(payload)}</a>\n\n')
     return out
 
 
@@ -395,7 +404,7 @@ def change_anchor(dataset: Dataset, index: int) -> str:
 def _changes(dataset: Dataset, lang: str, ui: dict) -> str:
     out = _front_matter(ui["changes_title"], f"{dataset.name[lang]}: {ui['changes_intro']}")
     out += _heading(1, ui["changes_title"])
-    out += f"{escape_markdown(ui['changes_intro'])} [{escape_markdown(ui['feed'])}]({feed_path(lang)})\n\n"
+    out += followed_by(escape_markdown(ui["changes_intro"]), f"[{escape_markdown(ui['feed'])}]({feed_path(lang)})") + "\n\n"
     if not dataset.changes:
         return out + f'<p>{escape_html(ui["no_changes"])}</p>\n\n'
     titles = {clause.id: clause.title[lang] for clause in dataset.clauses}
@@ -406,5 +415,5 @@ def _changes(dataset: Dataset, lang: str, ui: dict) -> str:
         out += _paragraphs(change.text[lang], "ds-change")
         if change.clauses:
             links = ", ".join(f"[{escape_markdown(titles[c])}](license.md#{c})" for c in change.clauses)
-            out += f"{escape_markdown(ui['revised_clauses'])} {links}\n\n"
+            out += followed_by(escape_markdown(ui["revised_clauses"]), links) + "\n\n"
     return out

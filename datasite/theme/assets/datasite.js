@@ -45,6 +45,13 @@
     window.setTimeout(function () { button.textContent = button.getAttribute("data-ds-label"); }, 2000);
   });
 
+  /* The language switch keeps the place on the page: anchors (a mirror, a clause) are the same in
+     both languages, so /download/#baidu leads to /zh/download/#baidu. */
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.md-select__link[hreflang]");
+    if (link && location.hash) link.setAttribute("href", link.getAttribute("href").split("#")[0] + location.hash);
+  }, true);
+
   /* Mirrors of the region that suits the reader's time zone come first (all stay listed). */
   function preferRegionForTimeZone() {
     var headings = document.querySelectorAll("article h2[data-ds-region]");
