@@ -111,7 +111,9 @@ def update_release(data_path: Path, scanned: list[ScannedFile], version: str | N
 
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    text = data_path.read_text(encoding="utf-8-sig")
+    raw = data_path.read_bytes().decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    text = raw.replace("\r\n", "\n")
     _, sequence, offset = load_yaml_guess_indent(text)
     sequence, offset = sequence or 2, offset or 0
     yaml = YAML()
@@ -119,6 +121,7 @@ def update_release(data_path: Path, scanned: list[ScannedFile], version: str | N
     yaml.width = 4096
     # The file's own indentation ("  - item" under a key, say), so that untouched lines stay as they are.
     yaml.indent(mapping=max(2, sequence - offset), sequence=sequence, offset=offset)
+    yaml.explicit_start = text.lstrip().startswith("---")
     data = yaml.load(text)
     if not isinstance(data, dict):
         raise FilesError(f"{data_path}: not a dataset.yml")
@@ -138,17 +141,22 @@ def update_release(data_path: Path, scanned: list[ScannedFile], version: str | N
         if release is None:
             release = CommentedMap([("version", version), ("date", today)])
             releases.append(release)
-    formats = {str(f.get("name")): f.get("format") for f in release.get("files") or []}
+    old_files = release.get("files")
+    formats = {str(f.get("name")): f.get("format") for f in old_files or []}
     files = CommentedSeq()
     for item in scanned:
         entry = CommentedMap([("name", item.name), ("size", item.size), ("sha256", item.sha256),
                               ("format", formats.get(item.name) or file_format(item.name))])
         entry.fa.set_flow_style()  # one line per file, as a person would write it
         files.append(entry)
-    release["files"] = files
+    if isinstance(old_files, CommentedSeq):
+        del old_files[:]  # the same list, refilled: what ruamel keeps with it (comments after it) stays
+        old_files.extend(files)
+    else:
+        release["files"] = files
     out = io.StringIO()
     yaml.dump(data, out)
-    return out.getvalue(), version
+    return out.getvalue().replace("\n", newline), version
 
 
 def files_command(folder: Path, data_path: Path, version: str | None) -> int:

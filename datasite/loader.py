@@ -114,19 +114,31 @@ MAX_DEPTH = 64  # of nested lists and mappings: dataset.yml needs 5; parsers rec
 def _too_deep(text: str, display: str) -> None:
     """Refuse deeply nested input before the parser sees it: PyYAML recurses into each level,
     and libyaml's C stack overflows (a crash, not an error) on a hundred thousand."""
-    depth = 0
+    depth, quote = 0, ""
     for number, line in enumerate(text.split("\n"), start=1):
         nested = len(line) - len(line.lstrip(" -"))  # "- - - x" and indentation nest blocks
         if nested > MAX_DEPTH * 4:
             raise DatasetError([Problem(display, number, 1, "", f"nested more than {MAX_DEPTH} levels deep")])
+        if depth == 0 and not quote and not line.lstrip().startswith(("[", "{")) and ": [" not in line \
+                and ": {" not in line and "- [" not in line and "- {" not in line:
+            continue  # no flow collection starts on this line: brackets in it are text
         for column, char in enumerate(line, start=1):
-            if char in "[{":
+            if quote:  # inside a quoted scalar, brackets are text
+                if char == quote:
+                    quote = ""
+            elif char in "\"'":
+                quote = char
+            elif char == "#" and (column == 1 or line[column - 2] in " \t"):
+                break  # a comment
+            elif char in "[{":
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise DatasetError([Problem(display, number, column, "",
                                                 f"nested more than {MAX_DEPTH} levels deep")])
             elif char in "]}":
                 depth = max(0, depth - 1)
+        if depth == 0:
+            quote = ""  # a quote inside plain text (an apostrophe) does not run on
 
 
 _TAB_HINT = "; indent with spaces, not tabs"
@@ -166,7 +178,8 @@ def item_ids(data: object, path: KeyPath = ()) -> dict[KeyPath, str]:
         for key, value in data.items():
             found.update(item_ids(value, path + (key,)))
     elif isinstance(data, list):
-        named = [item.get("id") if isinstance(item, dict) else None for item in data]
+        named = [item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+                 for item in data]
         counts = Counter(named)
         for index, item in enumerate(data):
             ident = named[index]
@@ -295,6 +308,10 @@ def cross_reference_problems(loaded: LoadedDataset) -> list[Problem]:
             if names[item.name] > 1:
                 problems.append(loaded.problem(("releases", index, "files", number, "name"),
                                                f"file '{item.name}' is listed more than once"))
+        if release.mirrors is not None and release.files and not dataset.mirrors_of(release):
+            problems.append(loaded.problem(("releases", index, "mirrors"),
+                                           "no mirror that carries this release is live (all are retired): "
+                                           "name a live mirror"))
         for number, mirror in enumerate(release.mirrors or []):
             if mirror not in mirror_ids:
                 problems.append(loaded.problem(("releases", index, "mirrors", number),

@@ -143,8 +143,9 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         self.config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.started = self.started or time.monotonic()
         if self.staged and not self.open_builds and self.site is None:  # the outer build, once
-            self.site = Site(Path(config.site_dir))
-            config.site_dir = str(self.site.staging)
+            self.site = Site.staged(Path(config.site_dir))
+            if self.site is not None:
+                config.site_dir = str(self.site.staging)
         theme = config.theme
         if theme.name != "material":
             raise PluginError(f"datasite: the theme must be 'material', not '{theme.name}'")
@@ -343,10 +344,23 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
 
 class Site:
     """The site folder of one build: written in a staging folder beside it, then moved into place
-    (the previous site is removed only once the new one is complete)."""
+    (the previous site is removed only once the new one is complete). Hidden entries of the old
+    folder (a gh-pages worktree's .git, .nojekyll), which MkDocs' own cleaning keeps, move along."""
+
+    @classmethod
+    def staged(cls, target: Path) -> "Site | None":
+        """A staged site, or None where one cannot be made (a folder beside the site that may not
+        be written, a mount point): then the build writes in place, as MkDocs does."""
+        target = target.resolve()
+        if not os.access(target.parent, os.W_OK) or (target.exists() and os.path.ismount(target)):
+            return None
+        try:
+            return cls(target)
+        except OSError:
+            return None
 
     def __init__(self, target: Path):
-        self.target = target.resolve()
+        self.target = target
         self.staging = self.target.with_name(f".{self.target.name}.building")
         self.retired = self.target.with_name(f".{self.target.name}.previous")
         for leftover in (self.staging, self.retired):  # of a build that was killed
@@ -361,8 +375,16 @@ class Site:
     def publish(self) -> None:
         logging.getLogger(ENGINE).removeHandler(self.warnings)
         if self.target.exists():
+            for hidden in self.target.glob(".*"):
+                if not (self.staging / hidden.name).exists():
+                    os.replace(hidden, self.staging / hidden.name)
             os.replace(self.target, self.retired)
-        os.replace(self.staging, self.target)
+        try:
+            os.replace(self.staging, self.target)
+        except OSError:
+            if self.retired.exists():
+                os.replace(self.retired, self.target)  # the previous site, back where it was
+            raise
         shutil.rmtree(self.retired, ignore_errors=True)
 
     def discard(self) -> None:

@@ -47,9 +47,10 @@ _LINE_BREAKS = set("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def _control(char: str) -> bool:
-    """C0 and C1 control characters and DEL (a tab and a newline are not)."""
+    """C0 and C1 control characters, DEL and noncharacters (U+FFFE, U+FFFF): nothing XML may
+    carry (a feed of a text that held one would not parse). A tab and a newline are text."""
     code = ord(char)
-    return (code < 32 and char not in "\t\n") or 0x7F <= code <= 0x9F
+    return (code < 32 and char not in "\t\n") or 0x7F <= code <= 0x9F or code in (0xFFFE, 0xFFFF)
 
 
 @Check
@@ -83,7 +84,8 @@ def _check_text(value: str) -> None:
         raise ValueError("the text is empty")
     # (Line breaks of any kind are left to _check_line: in a one-line text they are the mistake.)
     bad = sorted({f"U+{ord(c):04X}" for c in value
-                  if (_control(c) and c not in _LINE_BREAKS) or (c in _INVISIBLE and c not in "\u200b\u200c\u200d")})
+                  if (_control(c) and c not in "\r\x85\u2028\u2029")
+                  or (c in _INVISIBLE and c not in "\u200b\u200c\u200d")})
     if bad:
         raise ValueError(f"the text contains control or direction-changing characters ({', '.join(bad)}); remove them")
 

@@ -249,6 +249,7 @@ PUBLIC = {"data.example.org": ["93.184.216.34"]}
 @pytest.mark.parametrize("target", [
     "http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/admin", "http://10.0.0.5/",
     "http://[::1]/", "http://internal.example.org/", "http://[::ffff:192.168.1.1]/",
+    "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:a9fe:a9fe::]/", "http://[::ffff:0:7f00:1]/", "http://[::127.0.0.1]/",
 ])
 def test_a_public_link_is_not_followed_to_a_private_address(target):
     """Class 11: by default a redirect from a public host to a loopback, link-local or private
@@ -309,30 +310,34 @@ def test_the_run_has_a_deadline_too():
     assert all(v.ok is None and "run's deadline of 1 s" in v.reason for v in verdicts.values())
 
 
-def test_a_gzip_bomb_is_read_no_further_than_the_cap():
-    """Class 12: a small answer that expands a thousandfold is decompressed up to the cap only."""
-    bomb = gzip.compress(b"\0" * 200_000_000, compresslevel=9)
-    requests = []
-
-    def handler(request):
-        requests.append(request)
-        return httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(bomb))
+def test_a_gzip_bomb_is_decompressed_no_further_than_the_cap(monkeypatch):
+    """Class 12: a small answer that expands a thousandfold is decompressed up to the cap only
+    (counted at the decompressor: a reader that expanded it whole and cut it after would fail)."""
+    import zlib
 
     from datasite.links import check as module
 
-    captured = {}
-    original = module._read_capped
+    bomb = gzip.compress(b"\0" * 200_000_000, compresslevel=9)
+    produced = []
+    original = zlib.decompressobj
 
-    async def spy(response, limit):
-        captured["body"] = await original(response, limit)
-        return captured["body"]
+    class Counting:
+        def __init__(self, **options):
+            self.inner = original(**options)
 
-    module._read_capped = spy
-    try:
-        verdict = check(handler, "https://data.example.org/s", markers={"data.example.org": ("gone",)}, max_body=100_000)
-    finally:
-        module._read_capped = original
-    assert verdict.ok is True and len(captured["body"]) <= 100_000
+        def decompress(self, data, max_length=0):
+            out = self.inner.decompress(data, max_length)
+            produced.append(len(out))
+            return out
+
+    monkeypatch.setattr(module.zlib, "decompressobj", Counting)
+
+    def handler(request):
+        assert request.headers["Accept-Encoding"] == "gzip, deflate"  # only what is decoded here
+        return httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(bomb))
+
+    verdict = check(handler, "https://data.example.org/s", markers={"data.example.org": ("gone",)}, max_body=100_000)
+    assert verdict.ok is True and 0 < sum(produced) <= 100_000
 
 
 @pytest.mark.parametrize("value,reason", [
@@ -358,6 +363,11 @@ def test_retry_after_is_bounded_and_read_safely(value, reason):
         assert verdict.ok is True, verdict.reason
 
 
+def test_a_host_name_with_an_underscore_is_checked():
+    verdict = check(lambda request: httpx.Response(200), "https://data_2024.example.org/x")
+    assert verdict.ok is True, verdict.reason
+
+
 @pytest.mark.parametrize("url", ["http://a..b/", "http://-bad-.example.org/", "http://" + "a" * 64 + ".org/",
                                  "http://exa mple.org/"])
 def test_a_malformed_host_is_invalid_not_a_network_problem(url):
@@ -376,3 +386,64 @@ def test_the_number_of_retries_is_an_option(retries):
 
     verdict = check(handler, "https://data.example.org/s", retries=retries)
     assert verdict.ok is False and len(calls) == retries + 1
+
+
+
+# -- members found by a review ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,message", [
+    (replaced("  - id: example-drive\n", "  - id: [example-drive]\n"), "mirrors[1].id: expected text"),
+    (replaced("note: {en: Every release since 2019.", 'note: {en: "Every\\v release since 2019."'), "(U+000B)"),
+    (replaced("note: {en: Every release since 2019.", 'note: {en: "Every\\x1c release"'), "(U+001C)"),
+    (replaced("note: {en: Every release since 2019.", 'note: {en: "Every \\uFFFE release"'), "(U+FFFE)"),
+])
+def test_more_hostile_values(tmp_path, text, message):
+    problems = problems_of(tmp_path, text)
+    assert any(message in p for p in problems), problems
+
+
+def test_brackets_in_text_and_comments_are_not_nesting(tmp_path):
+    text = BASE + "".join(f"# see [{i}\n" for i in range(70))
+    text = text.replace("note: {en: Every release since 2019.", 'note: {en: "' + "[0, 1) " * 70 + '"', 1)
+    assert problems_of(tmp_path, text) == []
+
+
+def test_hidden_files_of_the_site_folder_stay(tmp_path):
+    """A gh-pages worktree's .git and a .nojekyll in site/ stay, as MkDocs' own cleaning keeps them."""
+    project = copy_project(tmp_path / "p", TINY)
+    (project / "site" / ".git").mkdir(parents=True)
+    (project / "site" / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    (project / "site" / ".nojekyll").write_text("", encoding="utf-8")
+    assert mkdocs_build(project, "--site-dir", "site").returncode == 0
+    assert (project / "site" / ".git" / "HEAD").exists() and (project / "site" / ".nojekyll").exists()
+    assert (project / "site" / "index.html").exists()
+
+
+def test_change_anchors_stay_when_a_change_of_the_same_date_is_added():
+    from datasite.render.feed import atom_feed
+    from datasite.render.pages import change_anchors
+    from datasite.validation import validate
+    from datasite.loader import parse_yaml
+
+    def dataset(text):
+        return validate(parse_yaml(text, "dataset.yml")[0])
+
+    before = dataset(BASE)
+    after = dataset(BASE.rstrip("\n") + "\n  - date: 2022-01-15\n    kind: mirrors\n"
+                    "    text: {en: A mirror was added., zh: 新增一个镜像。}\n  - date: 2019-01-01\n    kind: other\n"
+                    "    text: {en: Older., zh: 更早。}\n")
+    assert change_anchors(after)[:2] == change_anchors(before) == ["c-2022-01-15", "c-2022-02-01"]
+    old_ids = set(re.findall(r"<id>([^<]+)</id>", atom_feed(before, "en")))
+    assert old_ids <= set(re.findall(r"<id>([^<]+)</id>", atom_feed(after, "en")))
+
+
+def test_datasite_files_keeps_the_rest_of_the_file_as_it_was(tmp_path):
+    import shutil
+
+    project = copy_project(tmp_path / "p", TINY)
+    shutil.copytree(TINY / "release", project / "release")
+    path = project / "dataset.yml"
+    text = "---\n" + BASE.replace("\nchanges:", "\n# the changes, newest last\nchanges:")
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    assert datasite(project, "files", "release", "--release", "2.0").returncode == 0
+    assert path.read_bytes() == text.replace("\n", "\r\n").encode("utf-8")  # the same hashes: not a byte changed

@@ -67,6 +67,8 @@ def test_text_from_the_data_is_escaped_in_every_output(value):
     marker = f"<x-inject>{value}</x-inject>"
     text = BASE.replace("note: {en: Every release since 2019.,", f"note: {{en: {json.dumps(marker, ensure_ascii=False)},", 1)
     text = text.replace("  title: Readings from imaginary lakes", f"  title: {json.dumps(marker, ensure_ascii=False)}", 1)
+    text = text.replace("text: {en: Release 2.0 adds the readings of 2020.,",
+                        f"text: {{en: {json.dumps(marker, ensure_ascii=False)},", 1)
     data, _ = parse_yaml(text, "dataset.yml")
     try:
         dataset = validate(data)
@@ -77,7 +79,13 @@ def test_text_from_the_data_is_escaped_in_every_output(value):
             # (inside fenced code blocks Markdown itself shows text as text)
             assert "<x-inject>" not in re.sub(r"(?ms)^(`{3,}).*?^\1$", "", markdown), name
         assert "<x-inject>" not in head_tags(dataset, language, "t", "d", None, {})
-        assert "<x-inject>" not in atom_feed(dataset, language)
+        feed = atom_feed(dataset, language)
+        assert "<x-inject>" not in feed
+        import xml.etree.ElementTree as ET
+
+        entries = ET.fromstring(feed.encode("utf-8")).findall("{http://www.w3.org/2005/Atom}entry")
+        if language == "en":  # the text comes back as written, as text
+            assert marker in [e.findtext("{http://www.w3.org/2005/Atom}content") for e in entries]
     readme = render_readme(dataset)
     assert "<x-inject>" not in readme.split("<!-- datasite-data")[0]
     import bibtexparser

@@ -34,6 +34,8 @@ HEADERS = {
     "User-Agent": USER_AGENT,
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
+    # Only what _read_capped decodes: a brotli or zstd body would be searched still compressed.
+    "Accept-Encoding": "gzip, deflate",
 }
 _DOI_PATH = re.compile(r"^/10\.\d{4,9}/\S+$")
 DOI_HOSTS = ("doi.org", "dx.doi.org")
@@ -73,7 +75,7 @@ def _retry_after(response: httpx.Response, default: float) -> float:
     return default
 
 
-_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")  # "_" occurs in real host names (data_2024.example.org)
 
 
 def host_problem(host: str) -> str | None:
@@ -93,10 +95,19 @@ def host_problem(host: str) -> str | None:
     return None
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public(address: str) -> bool:
+    """A globally routable address; an IPv4 address carried inside an IPv6 one (mapped, 6to4,
+    NAT64, IPv4-compatible, SIIT) is judged as that IPv4 address."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        value, inner = int(ip), ip.ipv4_mapped or ip.sixtofour
+        if inner is None and (ip in _NAT64 or value >> 32 in (0, 0xFFFF0000)):
+            inner = ipaddress.IPv4Address(value & 0xFFFFFFFF)
+        if inner is not None:
+            return inner.is_global
     return ip.is_global
 
 
@@ -125,10 +136,10 @@ class Checker:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return asyncio.run(self.check_all(urls))
+            return _run_without_waiting(self.check_all(urls))
         # Called from code that already runs an event loop: check in a thread of our own.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(lambda: asyncio.run(self.check_all(urls))).result()
+            return pool.submit(lambda: _run_without_waiting(self.check_all(urls))).result()
 
     async def check_all(self, urls: list[str]) -> dict[str, Verdict]:
         self._global = asyncio.Semaphore(self.options.concurrency)
@@ -193,8 +204,14 @@ class Checker:
         host = f"{parts.hostname.lower()}:{parts.port or ''}"
         semaphore = self._hosts.setdefault(host, asyncio.Semaphore(self.options.per_host))
         async with semaphore, self._global:
+            options = self.options
+            # The link's whole check — attempts, HEAD then GET, waits — ends at this deadline.
+            deadline = (options.deadline or options.timeout * 3) * (options.retries + 1) + options.max_retry_after
             try:
-                return await self._check_http(url, parts.hostname, self._client_for(host))
+                return await asyncio.wait_for(self._check_http(url, parts.hostname, self._client_for(host)), deadline)
+            except asyncio.TimeoutError:
+                return Verdict(url, False, None, None, f"no verdict within the link's deadline of {deadline:g} s",
+                               now_iso())
             except _Unreachable as exc:
                 return Verdict(url, None, None, None, f"not checked: {exc}", None)
 
@@ -309,6 +326,20 @@ class Checker:
         except (OSError, UnicodeError, ValueError):
             return False
         return bool(addresses) and all(is_public(address) for address in addresses)
+
+
+def _run_without_waiting(coroutine):
+    """Run `coroutine` on a loop of its own whose lookup threads (host names are resolved in
+    threads) are not waited for at the end: asyncio.run would wait for a hanging lookup, past
+    every deadline."""
+    loop = asyncio.new_event_loop()
+    executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="datasite-lookup")
+    loop.set_default_executor(executor)
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+        loop.close()
 
 
 async def _read_capped(response: httpx.Response, limit: int) -> bytes:

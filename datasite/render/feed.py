@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..model import Dataset
 from ..ui import UI
-from .pages import change_anchor, feed_path
+from .pages import change_anchors, feed_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -29,10 +29,10 @@ def _absolute(dataset: Dataset, path: str) -> str | None:
 
 
 def _tag(dataset: Dataset, language: str, suffix: str) -> str:
-    """A permanent id (RFC 4151 tag URI): the site's host, the dataset and the entry."""
+    """A permanent id (RFC 4151 tag URI): the site's host, a date that never changes (the year of
+    the dataset's article), the dataset and the entry. Feed readers know an entry by it."""
     host = urlsplit(dataset.site_url).hostname if dataset.site_url else "datasite.invalid"
-    first = min((c.date for c in dataset.changes), default=dataset.updated or date(2000, 1, 1))
-    return f"tag:{host},{first.isoformat()}:{dataset.id}/{language}/{suffix}"
+    return f"tag:{host},{dataset.article.year}:{dataset.id}/{language}/{suffix}"
 
 
 def atom_feed(dataset: Dataset, language: str) -> str:
@@ -58,10 +58,11 @@ def atom_feed(dataset: Dataset, language: str) -> str:
     if changes_page:
         child(feed, "link", rel="self", href=_absolute(dataset, feed_path(language)), type="application/atom+xml")
         child(feed, "link", rel="alternate", href=changes_page, type="text/html")
+    anchors = change_anchors(dataset)
     order = sorted(range(len(dataset.changes)), key=lambda i: (dataset.changes[i].date, i), reverse=True)
     for index in order:
         change = dataset.changes[index]
-        anchor = change_anchor(dataset, index)
+        anchor = anchors[index]
         entry = child(feed, "entry")
         child(entry, "title", f"{change.date} · {ui['kind_' + change.kind]}")
         child(entry, "id", _tag(dataset, language, anchor))

@@ -394,11 +394,16 @@ def _contact(dataset: Dataset, lang: str, ui: dict) -> str:
     return out
 
 
-def change_anchor(dataset: Dataset, index: int) -> str:
-    """The anchor of a change on the changes page: its date (and a number when a date repeats)."""
-    change = dataset.changes[index]
-    same = [i for i, c in enumerate(dataset.changes) if c.date == change.date]
-    return f"c-{change.date}" + (f"-{same.index(index) + 1}" if len(same) > 1 else "")
+def change_anchors(dataset: Dataset) -> list[str]:
+    """The anchor of each change (in the order of the file): its date, and for further changes of
+    the same date "-2", "-3" — so the first keeps its anchor when another is added below it."""
+    seen: dict[str, int] = {}
+    anchors = []
+    for change in dataset.changes:
+        base = f"c-{change.date}"
+        seen[base] = seen.get(base, 0) + 1
+        anchors.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return anchors
 
 
 def _changes(dataset: Dataset, lang: str, ui: dict) -> str:
@@ -408,10 +413,11 @@ def _changes(dataset: Dataset, lang: str, ui: dict) -> str:
     if not dataset.changes:
         return out + f'<p>{escape_html(ui["no_changes"])}</p>\n\n'
     titles = {clause.id: clause.title[lang] for clause in dataset.clauses}
+    anchors = change_anchors(dataset)
     order = sorted(range(len(dataset.changes)), key=lambda i: (dataset.changes[i].date, i), reverse=True)
     for index in order:
         change = dataset.changes[index]
-        out += _heading(2, f"{change.date} · {ui['kind_' + change.kind]}", change_anchor(dataset, index))
+        out += _heading(2, f"{change.date} · {ui['kind_' + change.kind]}", anchors[index])
         out += _paragraphs(change.text[lang], "ds-change")
         if change.clauses:
             links = ", ".join(f"[{escape_markdown(titles[c])}](license.md#{c})" for c in change.clauses)
