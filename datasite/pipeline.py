@@ -22,7 +22,7 @@ from .links.rules import merged_markers
 from .links.verdict import CheckOptions, Verdict
 from .loader import LoadedDataset, load_dataset
 from .model import LANGUAGES, Dataset, LinkCheck
-from .problems import DatasetError, Problem
+from .problems import DatasetError
 from .render.citation import bib_file, ris_file
 from .render.memo import MEMO
 from .render.feed import atom_feed

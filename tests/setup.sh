@@ -10,6 +10,7 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 missing=()
 python3 -c "import ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
+command -v git >/dev/null 2>&1 || missing+=(git)   # the importer's repository lookup is tested with git
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)

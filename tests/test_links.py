@@ -357,3 +357,19 @@ def test_cache_with_damaged_entries_is_replaced_by_a_fresh_check(server, tmp_pat
     result = datasite(SEED, "links", "--urls", str(urls), "--cache", str(cache))
     assert result.returncode == 0 and "link cache is unreadable" in result.stderr
     assert "Traceback" not in result.stderr and len(server.log) == 1
+
+
+def test_links_command_takes_retries_and_deadlines(server, tmp_path):
+    """The options a CI harness sets: --retries, --deadline, --run-deadline (127.0.0.1 only)."""
+    import time
+
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"{server.route('/hangs', Reply(200, delay=30))}\n{server.route('/down', Reply(503))}\n")
+    start = time.monotonic()
+    result = datasite(SEED, "links", "--urls", str(urls), "--cache", str(tmp_path / "c.json"), "--format", "json",
+                      "--timeout", "20", "--retries", "0", "--run-deadline", "2")
+    assert time.monotonic() - start < 15
+    report = {entry["url"]: entry for entry in json.loads(result.stdout)}
+    assert "run's deadline of 2 s" in report[server.url("/hangs")]["reason"]
+    assert len(server.requests_to("/down")) == 1  # --retries 0: no second attempt
+    assert datasite(SEED, "links", "--retries", "99").returncode == 2

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from bs4 import BeautifulSoup
 
 from conftest import BUNDLE, datasite, mkdocs_build

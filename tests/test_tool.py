@@ -7,6 +7,7 @@ test edits a temporary copy of it and then runs the gates that guard it in CI.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -42,12 +43,14 @@ def test_routine_edits_of_the_live_dataset_need_no_test_or_code_change(tmp_path)
     mirrors = data["mirrors"]
     coded = next((m for m in mirrors if m.get("code")), mirrors[0])
     new_code = "Qz7k" if coded.get("code") != "Qz7k" else "Xw3p"
-    if coded.get("code") and f"pwd={coded['code']}" in coded["url"]:
-        coded["url"] = coded["url"].replace(f"pwd={coded['code']}", f"pwd={new_code}")
+    coded["url"] = re.sub(r"([?&]pwd=)[^&#]*", rf"\g<1>{new_code}", coded["url"])  # the code in its URL too
     coded["code"] = new_code
-    removed = next(m for m in reversed(mirrors) if m is not coded)
-    mirrors.remove(removed)
-    mirrors.append({"id": "routine-edit-mirror", "region": data["regions"][0]["id"],
+    removed = next((m for m in reversed(mirrors) if m is not coded), None)
+    region = removed["region"] if removed is not None else coded["region"]
+    if removed is not None:  # (a dataset of one mirror: nothing to remove but the one edited)
+        mirrors.remove(removed)
+    # Into the removed mirror's region, so that whatever the live data, no region is left empty.
+    mirrors.append({"id": "routine-edit-mirror", "region": region,
                     "label": {"en": "Routine edit mirror", "zh": "例行修改镜像"},
                     "url": "https://example.org/routine-edit-mirror"})
     yaml.dump(data, project / "dataset.yml")
@@ -62,7 +65,7 @@ def test_routine_edits_of_the_live_dataset_need_no_test_or_code_change(tmp_path)
     for prefix in ("", "zh/"):
         download = page(project / "site", f"{prefix}download")
         ids = {tag["id"] for tag in download.select("article [id]")}
-        assert {coded["id"], "routine-edit-mirror"} <= ids and removed["id"] not in ids
+        assert {coded["id"], "routine-edit-mirror"} <= ids and (removed is None or removed["id"] not in ids)
         assert new_code in download.select_one(f'[data-mirror="{coded["id"]}"]').get_text()
 
 
@@ -247,3 +250,24 @@ def test_init_workflows_pass_actionlint(tmp_path):
     assert datasite(folder, "init").returncode == 0
     workflows = sorted((folder / ".github" / "workflows").glob("*.yml"))
     assert len(workflows) == 2 and actionlint(*workflows) == []
+
+
+def test_pages_stay_readable_with_minify_off(project):
+    edit(project, "      check_links: false", "      check_links: false\n      minify: false", name="mkdocs.yml")
+    assert mkdocs_build(project, "--site-dir", "out").returncode == 0
+    html = (project / "out" / "download" / "index.html").read_text(encoding="utf-8")
+    assert html.count("\n") > 100 and "<!doctype html>" in html.lower()
+    assert (project / "out" / "assets" / "datasite.css").read_text(encoding="utf-8").count("\n") > 20
+
+
+def test_a_site_whose_parent_cannot_be_written_is_built_in_place(monkeypatch, tmp_path):
+    """The staging folder lies beside the site: where that is not allowed, the build writes in
+    place (as MkDocs does) instead of failing."""
+    from datasite import mkdocs_plugin
+
+    monkeypatch.setattr(mkdocs_plugin.os, "access", lambda path, mode: False)
+    assert mkdocs_plugin.Site.staged(tmp_path / "site") is None
+    monkeypatch.undo()
+    staged = mkdocs_plugin.Site.staged(tmp_path / "site")
+    assert staged is not None and staged.staging == tmp_path / ".site.building"
+    staged.discard()
