@@ -283,6 +283,10 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         # The theme's templates do not escape: the value is escaped here.
         context["datasite_feed"] = feed_path(self.language)
         context["datasite_home"] = page.file.src_uri == f"index.{self.language}.md"
+        # The theme finds the search index (and resolves its results) from this base: each
+        # language's pages search their own index (pipeline.split_search_index).
+        context["datasite_search_base"] = (context["base_url"] if self.language == LANGUAGES[0]
+                                           else f"{context['base_url']}/{self.language}/")
         context["datasite_made_with"] = UI[self.language]["made_with"]
         context["datasite_feed_title"] = attr(f"{self.build.dataset.name[self.language]} · "
                                               f"{UI[self.language]['changes_title']}")
@@ -320,6 +324,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
             return  # an inner language build; the first language's event comes last
         site_dir = Path(config.site_dir)
         pipeline.finish(self.build, site_dir)
+        pipeline.split_search_index(site_dir)
         if self.offline:
             inline_search_index(site_dir)
         if self.site is not None:
@@ -432,6 +437,7 @@ def add_markdown_extensions(config: MkDocsConfig) -> None:
 
     wanted = {
         "attr_list": {},
+        "md_in_html": {},  # Markdown inside the cite page's collapsed <details>
         "pymdownx.highlight": {},
         "pymdownx.superfences": {},
         # Unicode-aware anchors for hand-written Chinese headings (no "_1" ids)

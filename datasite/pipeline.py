@@ -10,6 +10,7 @@ engine needs a new adapter and nothing here.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,6 +163,43 @@ def minify_page(html: str) -> str:
     import minify_html
 
     return minify_html.minify(html, keep_closing_tags=True, keep_html_and_head_opening_tags=True)
+
+
+def search_indexes(index: dict, languages: tuple[str, ...] = LANGUAGES) -> dict[str, dict]:
+    """The theme's one search index of every language, split into one per language.
+
+    Each language's pages then load only their own entries (a reader's results stay in the
+    reader's language). The first language keeps the site root; another language's entries are
+    located relative to its own root (`zh/download/` -> `download/`), which its pages give the
+    theme as their base. The settings (separator, languages) stay the same in every index.
+    """
+    others = languages[1:]
+    split: dict[str, list] = {language: [] for language in languages}
+    for doc in index.get("docs", []):
+        location = str(doc.get("location", ""))
+        language = next((lang for lang in others if location == lang or location.startswith(f"{lang}/")), None)
+        if language is None:
+            split[languages[0]].append(doc)
+        else:
+            split[language].append({**doc, "location": location[len(language):].lstrip("/")})
+    return {language: {**index, "docs": docs} for language, docs in split.items()}
+
+
+def search_index_path(language: str) -> str:
+    """Where a language's search index is served, beside its pages."""
+    return "search/search_index.json" if language == LANGUAGES[0] else f"{language}/search/search_index.json"
+
+
+def split_search_index(site_dir: Path) -> None:
+    """Replace the theme's combined index (if the site has search) by one index per language."""
+    combined = site_dir / search_index_path(LANGUAGES[0])
+    try:
+        index = json.loads(combined.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    for language, part in search_indexes(index).items():
+        # As the theme writes it (ASCII: the offline bundle loads it as a script from disk).
+        atomic_write(site_dir / search_index_path(language), json.dumps(part, separators=(",", ":")))
 
 
 def finish(build: SiteBuild, site_dir: Path) -> None:

@@ -50,16 +50,24 @@ def search(tab, query: str) -> list[str]:
     return [urlsplit(a.get_attribute("href")).path for a in tab.locator(".md-search-result__item > a").all()]
 
 
-def test_chinese_multi_word_search_finds_the_license_page(site, serve, tab):
-    tab.goto(f"{serve(site)}/zh/")
+def test_chinese_multi_word_search_finds_the_license_page_in_chinese_only(site, serve, tab):
+    requests = record_traffic(tab)["requests"]
+    tab.goto(f"{serve(site)}/zh/download/")
     hits = search(tab, "许可协议")
     assert "/zh/license/" in hits, hits
+    assert all(hit.startswith("/zh/") for hit in hits), hits
+    # The Chinese pages load the Chinese index alone.
+    assert [urlsplit(url).path for url in requests if "search_index" in url] == ["/zh/search/search_index.json"]
 
 
-def test_english_search_finds_the_download_page(site, serve, tab):
-    tab.goto(f"{serve(site)}/")
-    hits = search(tab, "extraction code")
-    assert "/download/" in hits, hits
+def test_english_search_finds_the_download_page_in_english_only(site, serve, tab):
+    requests = record_traffic(tab)["requests"]
+    tab.goto(f"{serve(site)}/license/")
+    hits = search(tab, "GitHub")  # a word the Chinese pages have too
+    assert "/download/" in hits and not [hit for hit in hits if hit.startswith("/zh/")], hits
+    tab.keyboard.press("Escape")
+    assert "/download/" in search(tab, "extraction code")
+    assert [urlsplit(url).path for url in requests if "search_index" in url] == ["/search/search_index.json"]
 
 
 def test_language_switch_works_from_disk(seed_project, tmp_path_factory, tab):

@@ -55,6 +55,35 @@ def test_cite_page_formats(site, language):
     assert html.select("pre code")  # copy buttons are added by the theme to every code block
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_machine_formats_are_collapsed_and_the_human_ones_shown(site, language):
+    html = page(site, f"{PREFIX[language]}cite")
+    for part in ("article", "dataset"):
+        for kind in ("apa", "gbt7714"):
+            heading = html.select_one(f'[id="{part}-{kind}"]')
+            assert heading.name == "h3" and not heading.find_parent("details")
+        for kind, label in (("bibtex", "BibTeX"), ("ris", "RIS"), ("csl-json", "CSL-JSON")):
+            block = html.select_one(f'[id="{part}-{kind}"]')
+            assert block.name == "details" and not block.has_attr("open"), block.name
+            assert text_of(block.summary) == label and block.select_one("pre code")
+            assert block.has_attr("data-search-exclude")  # the fields repeat: kept out of search
+    index = json.loads((site / PREFIX[language] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [doc for doc in index["docs"] if "@article" in doc["text"] or "TY  -" in doc["text"]]
+
+
+def test_a_link_to_a_machine_format_opens_it(site, serve, tab):
+    tab.goto(f"{serve(site)}/cite/#dataset-bibtex")
+    assert tab.locator("#dataset-bibtex").evaluate("details => details.open")
+    assert tab.locator("#dataset-bibtex pre").inner_text().startswith("@misc{")
+    assert tab.locator("#dataset-ris pre").is_hidden()  # the others stay collapsed
+    tab.goto(f"{serve(site)}/zh/cite/")
+    assert tab.locator("#article-ris pre").is_hidden()
+    tab.locator("#article-ris summary").click()
+    assert tab.locator("#article-ris pre").is_visible()
+    tab.evaluate("location.hash = '#dataset-csl-json'")
+    tab.wait_for_function("document.getElementById('dataset-csl-json').open")
+
+
 def test_downloadable_bib_and_ris_round_trip(site):
     bib = bibtexparser.parse_file(str(site / "citation" / "wenzhou-randomized-battery-data.bib"))
     assert not bib.failed_blocks

@@ -73,7 +73,10 @@ def test_bundle_works_from_disk_with_no_network(bundle, tmp_path, browser):
     tab.click('.md-select__link[hreflang="zh"]')
     assert tab.url == (root / "zh" / "index.html").as_uri()
 
-    for query, expected in (("许可协议", "zh/license.html"), ("extraction code", "download.html")):
+    # Each language searches its own pages, from disk too.
+    for start, query, expected in (("zh/index.html", "许可协议", "/zh/license.html"),
+                                   ("index.html", "extraction code", "/download.html")):
+        tab.goto((root / start).as_uri())
         field = tab.locator("input.md-search__input")
         field.click()
         field.fill(query)
@@ -81,6 +84,7 @@ def test_bundle_works_from_disk_with_no_network(bundle, tmp_path, browser):
         tab.locator(".md-search-result__item").first.wait_for()
         hits = [urlsplit(a.get_attribute("href")).path for a in tab.locator(".md-search-result__item > a").all()]
         assert any(path.endswith(expected) for path in hits), (query, hits)
+        assert all(("/zh/" in path) == ("/zh/" in expected) for path in hits), (query, hits)
         tab.keyboard.press("Escape")
 
     tab.goto((root / "zh" / "download.html").as_uri())

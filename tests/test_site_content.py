@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -222,3 +224,38 @@ def test_search_partial_is_the_themes_own_plus_a_dialog_name():
     theirs = body(Path(material.__file__).parent / "templates" / "partials" / "search.html")
     assert ' aria-label="{{ lang.t(\'search\') }}"' in ours
     assert ours.replace(' aria-label="{{ lang.t(\'search\') }}"', "", 1) == theirs
+
+
+def test_each_language_has_a_search_index_of_its_own_pages(site):
+    for prefix, other in (("", "zh/"), ("zh/", None)):
+        index = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        locations = [doc["location"] for doc in index["docs"]]
+        assert "" in locations and "download/" in locations and "license/#disclaimer" in locations
+        assert not [loc for loc in locations if other and loc.startswith(other)], locations
+        assert index["config"]["lang"] == ["en", "zh"]  # Latin words on Chinese pages are searched too
+        titles = {doc["location"]: doc["title"] for doc in index["docs"]}
+        heading = page(site, f"{prefix}download").select_one("article h1").get_text().strip("¶")
+        assert titles["download/"].replace("\u200b", "") == heading  # jieba splits Chinese words with U+200B
+        # The pages tell the theme where their index is (and what its locations are relative to).
+        for name in ("", "download/"):
+            config = json.loads(page(site, prefix + name).select_one("script#__config").string)
+            assert posixpath.normpath(posixpath.join("/" + prefix + name, config["base"])).rstrip("/") + "/" \
+                == "/" + prefix, (prefix + name, config["base"])
+
+
+def test_config_block_is_the_themes_own_but_for_the_base():
+    """datasite/theme/main.html copies the theme's `config` block to set the search base per
+    language; a theme upgrade that changes the original shows up here."""
+    import textwrap
+
+    import material
+
+    def block(text):
+        start = text.rindex("\n", 0, text.index("{% block config %}")) + 1  # from the line's start
+        return textwrap.dedent(text[start:text.index("{% endblock %}", start)]).strip()
+
+    ours = block((ROOT / "datasite" / "theme" / "main.html").read_text(encoding="utf-8"))
+    theirs = block((Path(material.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8"))
+    changed = '"base": datasite_search_base or base_url,'
+    assert changed in ours
+    assert ours.replace(changed, '"base": base_url,', 1) == theirs

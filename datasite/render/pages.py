@@ -318,9 +318,14 @@ def _formats(citations: Citations, prefix: str) -> str:
         ("RIS", "ris", citations.ris, "text", False),
         ("CSL-JSON", "csl-json", citations.csl_json, "json", False),
     ):
-        # Machine formats repeat the same fields: kept out of the search index (smaller, cleaner).
-        attributes = "" if searchable else " data-search-exclude"
-        out += _heading(3, title, f"{prefix}-{anchor}", attributes) + _code(text, language)
+        if searchable:
+            out += _heading(3, title, f"{prefix}-{anchor}") + _code(text, language)
+        else:
+            # Machine formats are for reference managers: collapsed (the page stays short), and
+            # kept out of the search index, since they repeat the same fields. A link to their
+            # anchor opens them (the theme does).
+            out += (f'<details class="ds-machine-format" id="{prefix}-{anchor}" data-search-exclude="" markdown>\n'
+                    f"<summary>{escape_html(title)}</summary>\n\n{_code(text, language)}</details>\n\n")
     return out
 
 

@@ -89,7 +89,8 @@
       if (nav.hasAttribute("aria-label")) return;
       var block = nav.closest(".highlight");
       var heading = block && block.previousElementSibling;
-      while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+      /* a heading, or the <summary> of a collapsed block */
+      while (heading && !/^(H[1-6]|SUMMARY)$/.test(heading.tagName)) heading = heading.previousElementSibling;
       var name = heading ? heading.textContent.replace(/¶$/, "").trim() : "";
       var index = all.indexOf(nav) + 1;
       nav.setAttribute("aria-label", (name ? name + " " : "") + "#" + index);
