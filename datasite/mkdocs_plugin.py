@@ -25,6 +25,8 @@ from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urljoin
 
+from jinja2 import BytecodeCache, FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from mkdocs.config import base
@@ -104,6 +106,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         self.generated_sources: set[str] = set()
         self.staged = False
         self.site: Site | None = None
+        self.templates: TemplateCache | None = None
 
     # -- settings -------------------------------------------------------------------------
 
@@ -229,6 +232,15 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
                 new = f"{target.removesuffix('.md')}.{self.language}.md" + (f"#{fragment}" if fragment else "")
             localized[old if self.language == LANGUAGES[0] else f"{self.language}/{old}"] = new
         plugin.config["redirect_maps"] = localized
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        # Compiling the theme's templates is about half of a small site's build: compiled once,
+        # for every language's build and, kept in .cache/, for the builds after it.
+        folder = pipeline.template_cache_path(self.data_path)
+        if self.templates is None or self.templates.folder != folder:
+            self.templates = TemplateCache(folder)
+        env.bytecode_cache = self.templates
+        return env
 
     # -- files: the generated pages and assets --------------------------------------------
 
@@ -395,6 +407,43 @@ class Site:
     def discard(self) -> None:
         logging.getLogger(ENGINE).removeHandler(self.warnings)
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class TemplateCache(BytecodeCache):
+    """Compiled templates in memory and, where the folder can be written, on disk.
+
+    Jinja keys each entry by the template's name and checks it against a checksum of the
+    template's source, so an edited template (the theme's, or a site's custom_dir) is compiled
+    anew. A damaged file is compiled anew too, never an error; a folder that cannot be written
+    leaves the memory alone.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.memory: dict[str, bytes] = {}
+        self.disk: FileSystemBytecodeCache | None = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.disk = FileSystemBytecodeCache(str(folder))
+        except OSError:
+            pass
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            if bucket.key in self.memory:
+                bucket.bytecode_from_string(self.memory[bucket.key])
+            elif self.disk is not None:
+                self.disk.load_bytecode(bucket)
+        except Exception:  # unreadable (cut off, not Jinja's): compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.memory[bucket.key] = bucket.bytecode_to_string()
+        if self.disk is not None:
+            try:
+                self.disk.dump_bytecode(bucket)
+            except OSError:
+                self.disk = None
 
 
 class _BuiltInFilter(logging.Filter):

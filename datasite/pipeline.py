@@ -245,3 +245,8 @@ def set_source_date(dataset: Dataset) -> None:
 
 def render_cache_path(data: Path) -> Path:
     return default_cache_path(data).with_name("render.json")  # beside the link cache
+
+
+def template_cache_path(data: Path) -> Path:
+    """The folder of the engine's compiled templates, beside the other caches."""
+    return default_cache_path(data).with_name("templates")

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+import forkrun
+
 ROOT = Path(__file__).resolve().parent.parent  # the repository: the tool, and the live dataset's site
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = FIXTURES / "seed"  # the seed dataset as a project of its own: what the tests build
@@ -31,7 +33,13 @@ def build_env(**extra: str) -> dict[str, str]:
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=cwd, env=build_env(**env), capture_output=True, text=True, timeout=300)
+    """`args` in `cwd`, as a command line runs them: exit code, stdout and stderr.
+
+    `python -m mkdocs|datasite.cli …` runs in a fork of this process (forkrun.py): a child
+    process of its own, as with subprocess, but started with the engine's libraries already
+    imported, which is most of a small build's cost. Everything else is a real subprocess.
+    """
+    return forkrun.run(args, cwd, build_env(**env), timeout=300)
 
 
 def mkdocs_build(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -148,11 +156,51 @@ def browser():
         browser.close()
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+LOCAL = ("http://127.0.0.1:", "file://", "data:", "blob:")
+
+
+def open_page(browser, url: str | None = None, *, settle: str = "load", **context_options):
+    """The browser helper of every test: a fresh context and tab (1280 x 900 unless told), which
+    records what a reader's devtools would show in `seen`: every request, console errors, and the
+    requests that tried to leave this machine (refused). Then `url`, loaded until `settle`
+    ("networkidle" where a test must have seen every request)."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
+    seen: dict[str, list[str]] = {"requests": [], "errors": [], "outside": []}
+
+    def guard(route):
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            seen["outside"].append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.on("request", lambda request: seen["requests"].append(request.url))
+    tab.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
+    tab.on("pageerror", lambda error: seen["errors"].append(str(error)))
+    if url is not None:
+        tab.goto(url)
+        tab.wait_for_load_state(settle)
+    return context, tab, seen
+
+
+def axe_violations(tab) -> list[dict]:
+    """axe-core's findings on the page as it is now."""
+    assert AXE.exists(), "tests/setup.sh installs axe-core (npm ci)"
+    tab.add_script_tag(path=str(AXE))
+    violations = tab.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations]
+
+
 @pytest.fixture
 def tab(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    """A tab of its own (open_page); `tab.seen` is what it recorded."""
+    context, page, seen = open_page(browser)
+    page.seen = seen
     yield page
     context.close()
 
@@ -162,20 +210,29 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a tab closed mid-response
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="session")
 def serve():
     """serve(directory) -> base URL of a web server on 127.0.0.1 for that directory."""
-    servers = []
+    servers: dict[Path, _QuietServer] = {}  # one per folder, for the whole session
 
     def start(directory: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(directory))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        directory = Path(directory).resolve()
+        if directory not in servers:
+            handler = functools.partial(_QuietHandler, directory=str(directory))
+            server = _QuietServer(("127.0.0.1", 0), handler)
+            # A short poll: shutdown() waits for it, once per server at the end of the session.
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+            servers[directory] = server
+        return f"http://127.0.0.1:{servers[directory].server_address[1]}"
 
     yield start
-    for server in servers:
+    for server in servers.values():
         server.shutdown()
         server.server_close()
 

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from conftest import mkdocs_build
-
-
-def record_traffic(tab) -> dict[str, list[str]]:
-    """Requests made and console errors raised by the page, as a reader's devtools would show."""
-    seen: dict[str, list[str]] = {"requests": [], "errors": []}
-    tab.on("request", lambda request: seen["requests"].append(request.url))
-    tab.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
-    tab.on("pageerror", lambda error: seen["errors"].append(str(error)))
-    return seen
+from conftest import mkdocs_build, open_page
 
 
 def switch_language(tab, language: str) -> None:
@@ -24,7 +15,7 @@ def switch_language(tab, language: str) -> None:
 
 def test_language_switch_keeps_the_page(site, serve, tab):
     base = serve(site)
-    traffic = record_traffic(tab)
+    traffic = tab.seen
     tab.goto(f"{base}/zh/download/")
     assert tab.locator("html").get_attribute("lang") == "zh"
     assert tab.locator("#baidu").is_visible()
@@ -51,7 +42,7 @@ def search(tab, query: str) -> list[str]:
 
 
 def test_chinese_multi_word_search_finds_the_license_page_in_chinese_only(site, serve, tab):
-    requests = record_traffic(tab)["requests"]
+    requests = tab.seen["requests"]
     tab.goto(f"{serve(site)}/zh/download/")
     hits = search(tab, "许可协议")
     assert "/zh/license/" in hits, hits
@@ -61,20 +52,20 @@ def test_chinese_multi_word_search_finds_the_license_page_in_chinese_only(site, 
 
 
 def test_english_search_finds_the_download_page_in_english_only(site, serve, tab):
-    requests = record_traffic(tab)["requests"]
+    requests = tab.seen["requests"]
     tab.goto(f"{serve(site)}/license/")
     hits = search(tab, "GitHub")  # a word the Chinese pages have too
     assert "/download/" in hits and not [hit for hit in hits if hit.startswith("/zh/")], hits
-    tab.keyboard.press("Escape")
+    tab.goto(f"{serve(site)}/")
     assert "/download/" in search(tab, "extraction code")
-    assert [urlsplit(url).path for url in requests if "search_index" in url] == ["/search/search_index.json"]
+    assert {urlsplit(url).path for url in requests if "search_index" in url} == {"/search/search_index.json"}
 
 
 def test_language_switch_works_from_disk(seed_project, tmp_path_factory, tab):
     out = tmp_path_factory.mktemp("offline")
     result = mkdocs_build(seed_project, "--strict", "--site-dir", str(out), DATASITE_OFFLINE="true")
     assert result.returncode == 0, result.stderr
-    traffic = record_traffic(tab)
+    traffic = tab.seen
     tab.goto((out / "zh" / "license.html").as_uri())
     switch_language(tab, "en")
     assert tab.url == (out / "license.html").as_uri()
@@ -87,10 +78,7 @@ def test_language_switch_works_from_disk(seed_project, tmp_path_factory, tab):
 
 
 def test_copy_button_copies_the_extraction_code(site, serve, browser):
-    base = serve(site)
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    tab = context.new_page()
-    tab.goto(f"{base}/zh/download/")
+    context, tab, _ = open_page(browser, f"{serve(site)}/zh/download/", permissions=["clipboard-read", "clipboard-write"])
     tab.click('#china-mobile button.ds-copy')
     assert tab.evaluate("navigator.clipboard.readText()") == "nj5b"
     context.close()

@@ -255,6 +255,31 @@ def test_render_cache_changes_speed_not_output(project):
     assert "{A renamed article}" in bib and TITLE not in bib
 
 
+def test_template_cache_changes_speed_not_output(project):
+    """The theme's compiled templates are kept in .cache/datasite/templates: a warm, a damaged and
+    an emptied cache give the same site, and an edited template is never served stale."""
+    assert mkdocs_build(project, "--strict", "--site-dir", "cold").returncode == 0
+    folder = project / ".cache" / "datasite" / "templates"
+    cached = sorted(folder.iterdir())
+    assert len(cached) > 10  # main.html, base.html, the partials, ...
+    cold = _site_files(project / "cold")
+    for damage in (None, lambda data: data[:24], lambda data: b"not a compiled template"):
+        if damage is not None:
+            for path in cached:
+                path.write_bytes(damage(path.read_bytes()))
+        result = mkdocs_build(project, "--strict", "--site-dir", "again")
+        assert result.returncode == 0, result.stderr
+        assert _site_files(project / "again") == cold
+    # A site's own template (theme.custom_dir), edited between two builds.
+    edit(project, "  name: material\n", "  name: material\n  custom_dir: overrides\n", name="mkdocs.yml")
+    partial = project / "overrides" / "partials" / "copyright.html"
+    partial.parent.mkdir(parents=True)
+    for words in ("First footer", "Second footer"):
+        partial.write_text(f'<div class="md-copyright">{words}</div>', encoding="utf-8")
+        assert mkdocs_build(project, "--strict", "--site-dir", "custom").returncode == 0
+        assert text_of(page(project / "custom", "").select_one(".md-copyright")) == words
+
+
 def test_bibtex_stays_valid_with_latex_special_characters(project):
     title = "Li-ion {cells} at 100% SOC & #1_test"
     edit(project, f"title: {TITLE}", f"title: '{title}'")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-from conftest import BUNDLE, datasite, mkdocs_build
+from conftest import BUNDLE, datasite, mkdocs_build, open_page
 
 
 
@@ -53,20 +53,7 @@ def test_bundle_works_from_disk_with_no_network(bundle, tmp_path, browser):
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(tmp_path)
     root = tmp_path / BUNDLE
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    blocked: list[str] = []
-
-    def only_files(route):
-        if urlsplit(route.request.url).scheme == "file":
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_files)
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    tab.goto((root / "index.html").as_uri())
+    context, tab, seen = open_page(browser, (root / "index.html").as_uri())
     assert "Wenzhou Randomized Battery Data" in tab.locator("article h1").inner_text()
 
     tab.hover(".md-header .md-select")
@@ -91,7 +78,7 @@ def test_bundle_works_from_disk_with_no_network(bundle, tmp_path, browser):
     assert tab.locator("#baidu").is_visible() and "WZRD" in tab.locator('[data-mirror="baidu"]').inner_text()
     tab.click('a.md-nav__link[href$="license.html"]')
     assert tab.url.endswith("zh/license.html")
-    assert blocked == []
+    assert seen["outside"] == [] and all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
     context.close()
 
 

