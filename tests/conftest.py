@@ -25,7 +25,8 @@ PROJECT_FILES = ("mkdocs.yml", "dataset.yml", "dataset.lock.json", "docs", "READ
 
 
 def build_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    # As on a maintainer's machine: not on CI, and bytecode written (a sandbox may turn that off).
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTHONDONTWRITEBYTECODE")}
     env["NO_MKDOCS_2_WARNING"] = "1"
     env["DISABLE_MKDOCS_2_WARNING"] = "true"
     env.update(extra)

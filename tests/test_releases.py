@@ -213,17 +213,21 @@ def test_release_mistakes_are_located(tmp_path):
 GLANCE_PAGES = [(language, path) for language in PREFIX for path in ("", "download/", "changes/")]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("language,path", GLANCE_PAGES, ids=[f"{l}-{p or 'home'}" for l, p in GLANCE_PAGES])
-def test_release_pages_are_accessible_in_both_modes(tiny_site, serve, browser, language, path, scheme):
-
-    context, tab, seen = open_page(browser, f"{serve(tiny_site)}/{PREFIX[language]}{path}", color_scheme=scheme)
-    violations = axe_violations(tab)
+def test_release_pages_are_accessible_in_both_modes(tiny_site, serve, browser, language, path):
+    violations, seen, schemes = {}, {"errors": [], "outside": []}, {}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"tiny-{language}-{path.strip('/') or 'home'}-{scheme}.png"), full_page=True)
-    context.close()
-    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
-    assert seen["errors"] == [] and seen["outside"] == []
+    for scheme in ("light", "dark"):
+        context, tab, recorded = open_page(browser, f"{serve(tiny_site)}/{PREFIX[language]}{path}", color_scheme=scheme)
+        violations[scheme] = axe_violations(tab)
+        schemes[scheme] = tab.locator("body").get_attribute("data-md-color-scheme")
+        tab.screenshot(path=str(ARTIFACTS / f"tiny-{language}-{path.strip('/') or 'home'}-{scheme}.png"), full_page=True)
+        context.close()
+        for key in seen:
+            seen[key] += recorded[key]
+    assert violations == {"light": [], "dark": []}, json.dumps(violations, ensure_ascii=False, indent=1)
+    assert schemes == {"light": "default", "dark": "slate"}
+    assert seen == {"errors": [], "outside": []}
 
 
 @pytest.mark.parametrize("width", [360, 1280])
