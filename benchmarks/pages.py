@@ -17,7 +17,7 @@
     python3 benchmarks/pages.py            (needs `npm ci` and chromium: see tests/setup.sh)
     python3 benchmarks/pages.py --builds-only    (no Lighthouse)
     python3 benchmarks/pages.py --no-valgrind    (no instruction counts, which take minutes)
-    python3 benchmarks/pages.py --lighthouse-only  (no builds but the one served)
+    python3 benchmarks/pages.py --lighthouse-only  (one round of builds instead of 9, no valgrind)
 """
 
 from __future__ import annotations
@@ -183,9 +183,13 @@ def lighthouse(url: str, out: Path, runs: int = 3) -> dict:
 
 def lighthouse_once(url: str, out: Path) -> dict:
     flags = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
-    subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-                    "--only-categories=performance,accessibility,best-practices,seo", f"--chrome-flags={flags}"],
-                   env=dict(ENV, CHROME_PATH=CHROME), capture_output=True, text=True, timeout=300)
+    out.unlink(missing_ok=True)  # never the report of an earlier run
+    result = subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+                             "--only-categories=performance,accessibility,best-practices,seo",
+                             f"--chrome-flags={flags}"],
+                            env=dict(ENV, CHROME_PATH=CHROME), capture_output=True, text=True, timeout=300)
+    if result.returncode != 0 or not out.exists():
+        raise SystemExit(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")
     report = json.loads(out.read_text())
     scores = {key: round(100 * (category["score"] or 0)) for key, category in report["categories"].items()}
     requests = report["audits"]["network-requests"]["details"]["items"]

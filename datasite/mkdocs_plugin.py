@@ -25,6 +25,7 @@ from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urljoin
 
+import jinja2
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from markupsafe import Markup
@@ -43,6 +44,7 @@ from .model import LANGUAGES
 from .render.metadata import head_tags
 from .render.pages import feed_path
 from .render.text import attr, mark_chinese
+from .sync import in_ci
 from .ui import LANGUAGE_NAMES, UI
 
 log = get_plugin_logger("datasite")
@@ -170,8 +172,16 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         add_markdown_extensions(config)
         raise_validation_levels(config)
         search = config.plugins.get("material/search") or config.plugins.get("search")
-        if search is not None and not search.config.get("separator"):
-            search.config["separator"] = SEARCH_SEPARATOR
+        if search is not None:
+            if not search.config.get("separator"):
+                search.config["separator"] = SEARCH_SEPARATOR
+            if not search.config.get("lang"):
+                search.config["lang"] = list(LANGUAGES)  # Latin words on Chinese pages are searched too
+        i18n = config.plugins.get("i18n")
+        if i18n is not None:
+            # Its search reconfiguration drops a Chinese section whose text equals the English one,
+            # which suits one index for all languages; each language has its own (split_search_index).
+            i18n.config["reconfigure_search"] = False
         if self.offline:
             config.use_directory_urls = False
             # Workers cannot start from file://: the theme's shim, shipped with datasite.
@@ -234,11 +244,13 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         plugin.config["redirect_maps"] = localized
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        # Compiling the theme's templates is about half of a small site's build: compiled once,
-        # for every language's build and, kept in .cache/, for the builds after it.
-        folder = pipeline.template_cache_path(self.data_path)
+        # Compiling the theme's templates is a third of a build's own work (imports aside):
+        # compiled once, for every language's build and, kept in .cache/, for the builds after it.
+        # Per engine and Jinja version: the compiled code is theirs. Not on CI, which starts from a
+        # fresh checkout (nothing to gain) and must not run compiled code that came with one.
+        folder = pipeline.template_cache_path(self.data_path) / f"{ENGINE}-jinja-{jinja2.__version__}"
         if self.templates is None or self.templates.folder != folder:
-            self.templates = TemplateCache(folder)
+            self.templates = TemplateCache(folder, disk=not in_ci())
         env.bytecode_cache = self.templates
         return env
 
@@ -414,19 +426,21 @@ class TemplateCache(BytecodeCache):
 
     Jinja keys each entry by the template's name and checks it against a checksum of the
     template's source, so an edited template (the theme's, or a site's custom_dir) is compiled
-    anew. A damaged file is compiled anew too, never an error; a folder that cannot be written
-    leaves the memory alone.
+    anew. A damaged file is compiled anew too, never an error; where the folder cannot be made,
+    the memory alone serves, and where it cannot be written, what it holds is still read.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, disk: bool = True):
         self.folder = folder
         self.memory: dict[str, bytes] = {}
         self.disk: FileSystemBytecodeCache | None = None
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            self.disk = FileSystemBytecodeCache(str(folder))
-        except OSError:
-            pass
+        if disk:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                self.disk = FileSystemBytecodeCache(str(folder))
+            except OSError:
+                pass  # no folder: compiled in memory only
+        self.writable = self.disk is not None  # until a write fails; reading goes on
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -439,11 +453,11 @@ class TemplateCache(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.memory[bucket.key] = bucket.bytecode_to_string()
-        if self.disk is not None:
+        if self.writable:
             try:
                 self.disk.dump_bytecode(bucket)
             except OSError:
-                self.disk = None
+                self.writable = False
 
 
 class _BuiltInFilter(logging.Filter):

@@ -5,7 +5,9 @@ its dictionary, Pygments and the citation libraries: more than half of a small b
 and the same for every one of the suite's ~100 builds. Here the test process imports them once
 and forks a child per command: the child is a process of its own, with its own working folder,
 environment, standard streams and exit code, exactly as with subprocess, so nothing a command
-does (os.environ, logging handlers, module state, a crash) reaches the tests or the next command.
+does (os.environ, logging handlers, module state, a crash) reaches the tests or the next command,
+and what the test process set up for itself (pytest's warning and log capture, its exception
+hooks) is undone in the child before the command runs.
 
 Only `python -m <module>` for the modules in FORKED is run so; any other command (pip, node,
 properdocs, the interpreter with -c) is a real subprocess. Tests that must see a cold start
@@ -14,8 +16,10 @@ properdocs, the interpreter with -c) is a real subprocess. Tests that must see a
 
 from __future__ import annotations
 
+import faulthandler
 import importlib
 import io
+import logging
 import os
 import runpy
 import select
@@ -23,6 +27,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import warnings
@@ -53,7 +58,6 @@ def _warm_up() -> None:
         for name in WARM:
             importlib.import_module(name)
         import jieba
-        import logging
 
         # Its dictionary, loaded once (about half a second per build otherwise); quietly.
         level = jieba.default_logger.level
@@ -65,8 +69,9 @@ def _warm_up() -> None:
     _warm = True
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str], *, timeout: float) -> subprocess.CompletedProcess:
-    if len(args) >= 3 and args[0] == sys.executable and args[1] == "-m" and args[2] in FORKED and hasattr(os, "fork"):
+def run(args: list[str], cwd: Path, env: dict[str, str], *, timeout: float,
+        forked: tuple[str, ...] = FORKED) -> subprocess.CompletedProcess:
+    if len(args) >= 3 and args[0] == sys.executable and args[1] == "-m" and args[2] in forked and hasattr(os, "fork"):
         return _forked(args, cwd, env, timeout)
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
@@ -101,18 +106,16 @@ def _child(module: str, argv: list[str], cwd: Path, env: dict[str, str], out: in
         sys.__stdout__, sys.__stderr__ = sys.stdout, sys.stderr
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
             signal.signal(number, signal.SIG_DFL if number != signal.SIGINT else signal.default_int_handler)
-        # Warnings as a fresh interpreter shows them, not as pytest records them.
-        warnings.resetwarnings()
-        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
-            warnings.simplefilter("ignore", category)
-        warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
-        warnings.showwarning = _SHOW_WARNING
-        warnings._showwarnmsg_impl = _SHOW_WARNMSG  # type: ignore[attr-defined]
+        _as_a_fresh_interpreter()
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)
         sys.path.insert(0, str(cwd))  # as `python -m` does
         sys.argv = [module, *argv]
+        # Run as `python -m` runs it: the module itself not imported yet (its package and the
+        # libraries are), or runpy warns that it was.
+        sys.modules.pop(module, None)
+        sys.modules.pop(f"{module}.__main__", None)
         try:
             runpy.run_module(module, run_name="__main__", alter_sys=True)
             code = 0
@@ -123,10 +126,45 @@ def _child(module: str, argv: list[str], cwd: Path, env: dict[str, str], out: in
         code = 1
     finally:
         try:
+            # As an interpreter ends: it waits for its threads (and executors' workers) and
+            # flushes the logs; the test process's own exit handlers are not this process's.
+            threading._shutdown()  # type: ignore[attr-defined]
+            logging.shutdown()
             sys.stdout.flush()
             sys.stderr.flush()
         finally:
             os._exit(code)
+
+
+def _as_a_fresh_interpreter() -> None:
+    """Undo what the test process set up for itself, so the command prints what it would print
+    on its own: warnings, uncaught exceptions in threads, log records of libraries."""
+    warnings.resetwarnings()
+    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.simplefilter("ignore", category)
+    warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+    warnings.showwarning = _show_warning
+    warnings._showwarnmsg_impl = _show_warning_message  # type: ignore[attr-defined]
+    sys.excepthook = sys.__excepthook__
+    sys.unraisablehook = sys.__unraisablehook__
+    threading.excepthook = threading.__excepthook__
+    faulthandler.disable()
+    root = logging.getLogger()
+    for handler in list(root.handlers):  # pytest's capture handlers
+        root.removeHandler(handler)
+    root.setLevel(logging.WARNING)
+    for logger in [root, *logging.Logger.manager.loggerDict.values()]:
+        for handler in getattr(logger, "handlers", ()):
+            if type(handler) is logging.StreamHandler:  # bound to the test process's stderr when made
+                handler.setStream(sys.stderr)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    (file or sys.stderr).write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _show_warning_message(message) -> None:
+    sys.stderr.write(warnings._formatwarnmsg_impl(message))  # type: ignore[attr-defined]
 
 
 def _exit_code(value) -> int:
@@ -148,17 +186,23 @@ def _wait(pid: int, timeout: float, args: list[str]) -> int:
                 return os.waitstatus_to_exitcode(status)
             left = deadline - time.monotonic()
             if left <= 0:
-                os.killpg(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
                 raise subprocess.TimeoutExpired(args, timeout)
             if pidfd is not None:
                 select.select([pidfd], [], [], left)
             else:
                 time.sleep(0.01)
+    except BaseException:  # a timeout, Ctrl-C: the child and what it started end too
+        try:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:  # before it made its group
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        raise
     finally:
         if pidfd is not None:
             os.close(pidfd)
 
 
-_SHOW_WARNING = warnings.showwarning
-_SHOW_WARNMSG = warnings._showwarnmsg_impl  # type: ignore[attr-defined]

@@ -227,6 +227,12 @@ def test_search_partial_is_the_themes_own_plus_a_dialog_name():
 
 
 def test_each_language_has_a_search_index_of_its_own_pages(site):
+    indexes = {prefix: json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+               for prefix in ("", "zh/")}
+    # Every page and section in both: the ids are the same in both languages, and a Chinese
+    # section whose text is the English one's (a citation) is not dropped as a duplicate.
+    english, chinese = ([doc["location"] for doc in index["docs"]] for index in indexes.values())
+    assert sorted(english) == sorted(chinese) and "cite/#article-apa" in chinese
     for prefix, other in (("", "zh/"), ("zh/", None)):
         index = json.loads((site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
         locations = [doc["location"] for doc in index["docs"]]
