@@ -12,8 +12,9 @@ from pathlib import Path
 from .loader import LoadedDataset, display_name, load_dataset
 from .model import LinkCheck
 from .problems import DatasetError
-from .sync import (check_sync, in_ci, lock_path_for, published_anchors, read_lock, scan_pages, translation_units,
-                   write_lock)
+from .review import covers
+from .sync import (check_sync, in_ci, key_paths, lock_path_for, placeholder_problems, published_anchors, read_lock,
+                   read_review, scan_pages, translation_units, unconfirmed_keys, write_lock)
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
@@ -46,17 +47,17 @@ def cmd_check(args) -> int:
     if loaded is None:
         return 1
     report = check_sync(loaded, _docs_dir(args), lock_path_for(args.data))
+    strict = args.strict or in_ci()
     for problem in report.errors:
         print(problem, file=sys.stderr)
-    for problem in report.warnings:
-        print(f"{problem} [warning]", file=sys.stderr)
-    strict = args.strict or in_ci()
+    for problem in report.warnings:  # what --strict (and CI) refuses is an error there
+        print(f"{problem} [{'error' if strict else 'warning'}]", file=sys.stderr)
     if report.errors or (strict and report.warnings):
         return 1
     d = loaded.dataset
     print(
         f"{loaded.display}: ok ({len(d.mirrors)} mirrors, {len(d.clauses)} clauses, "
-        f"{len(report.units)} translated texts, {len(report.warnings)} stale)"
+        f"{len(report.units)} translated texts, {len(report.warnings)} warnings)"
     )
     return 0
 
@@ -71,17 +72,42 @@ def cmd_confirm(args) -> int:
         return 1
     pages, _ = scan_pages(_docs_dir(args))
     units = translation_units(loaded, pages)
-    known = {unit.key for unit in units}
+    lock_file = lock_path_for(args.data)
+    review = read_review(lock_file)
+    pending = unconfirmed_keys(loaded, review)
+    known = {unit.key for unit in units} | pending
     unknown = [key for key in args.keys if key not in known]
     if unknown:
         print(f"datasite confirm: unknown text {', '.join(unknown)}", file=sys.stderr)
         return 1
-    lock_file = lock_path_for(args.data)
+    # A placeholder is replaced, never confirmed.
+    paths = key_paths(loaded)
+    blocked = [(key, found) for key in args.keys for found in placeholder_problems(loaded)
+               if found.key and paths.get(found.key) is not None and covers(key, found.key)]
+    if blocked:
+        for key, found in blocked:
+            print(f"datasite confirm: {key} holds a placeholder: {found}", file=sys.stderr)
+        return 1
     lock, _ = read_lock(lock_file)
-    # --all also records the anchors as they are now (a removed mirror's anchor is let go).
+    # --all also records the anchors as they are now (a removed mirror's anchor is let go). It
+    # confirms translations; what a tool inferred or copied is confirmed one value at a time.
     anchors = published_anchors(loaded) if args.all or not lock_file.exists() else None
-    written = write_lock(lock_file, units, None if args.all else set(args.keys), lock, anchors)
-    print(f"{lock_file}: confirmed {len(written)} text{'s' if len(written) != 1 else ''}")
+    keys = None if args.all else {key for key in args.keys if key not in pending}
+    for key in args.keys:
+        if key in pending:  # its translations are confirmed with it
+            keys |= {unit.key for unit in units if covers(key, unit.key)}
+            del review[key]
+    remaining = {key: item for key, item in review.items()}
+    written = write_lock(lock_file, units, keys, lock, anchors, remaining)
+    reviewed = [key for key in args.keys if key in pending]
+    said = f"confirmed {len(written)} text{'s' if len(written) != 1 else ''}"
+    if reviewed:
+        said += f" and {len(reviewed)} reviewed value{'s' if len(reviewed) != 1 else ''}"
+    print(f"{lock_file}: {said}")
+    left = unconfirmed_keys(loaded, remaining)
+    if left:
+        print(f"{len(left)} value{'s' if len(left) != 1 else ''} written by a tool still to review, one by one "
+              f"(`datasite check` lists them): {', '.join(sorted(left))}", file=sys.stderr)
     return 0
 
 
@@ -130,8 +156,24 @@ def cmd_export(args) -> int:
     if loaded is None:
         return 1
     names = [args.target] if args.target else list(TARGETS)
-    results = export(loaded.dataset, args.data.resolve().parent, names, args.check)
+    root = args.data.resolve().parent
+    if args.own_readme:
+        from .export import take_readme
+
+        refusal = None if args.check else take_readme(root)
+        if refusal:
+            print(f"datasite export: {refusal}", file=sys.stderr)
+            return 1
+    results = export(loaded.dataset, root, names, args.check, own_readme=args.own_readme)
     failed = False
+    # What the files would publish must be real: a placeholder or a guess is not (as `check --strict`).
+    from .sync import placeholder_problems, read_review, review_problems
+
+    unconfirmed = placeholder_problems(loaded) + review_problems(loaded, read_review(lock_path_for(args.data)))
+    for problem in unconfirmed:
+        print(f"{problem} [{'error' if args.check else 'warning'}]", file=sys.stderr)
+    if args.check and unconfirmed:
+        failed = True
     for path, state in results:
         shown = display_name(path)
         if state in ("stale", "missing"):
@@ -183,6 +225,7 @@ def cmd_import(args) -> int:
     text = to_yaml(result.data, args.readme.name)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    from .init import write_import_lock
     try:  # what is written must load; otherwise say what is missing and write nothing
         validate(parse_yaml(text, str(args.output))[0])
     except SchemaError as exc:
@@ -191,19 +234,17 @@ def cmd_import(args) -> int:
                   file=sys.stderr)
         return 1
     atomic_write(args.output, text)
-    lock = lock_path_for(args.output)
-    if not lock.exists():  # the README's texts are its author's own in both languages: confirmed as they are
-        try:
-            loaded = load_dataset(args.output)
-        except DatasetError as exc:  # `datasite check` will say it; the lock waits for a valid file
-            loaded = None
-            print(exc, file=sys.stderr)
-        if loaded is not None:
-            pages, _ = scan_pages(args.output.parent / "docs")
-            write_lock(lock, translation_units(loaded, pages), None, {}, published_anchors(loaded))
+    try:
+        loaded = load_dataset(args.output)
+    except DatasetError as exc:  # `datasite check` will say it; the lock waits for a valid file
+        print(exc, file=sys.stderr)
+        return 1
+    # The README's texts are its author's own: confirmed as they are; what was inferred or copied
+    # is listed in the lock to review.
+    write_import_lock(loaded, args.output.parent / "docs", result.review)
     data = result.data
     print(f"{display_name(args.output)}: {len(data['mirrors'])} mirrors, {len(data['clauses'])} clauses, "
-          f"{len(result.warnings)} warnings")
+          f"{len(result.warnings)} warnings, {len(result.review)} values to review (`datasite check` lists them)")
     return 0
 
 
@@ -227,8 +268,10 @@ def cmd_init(args) -> int:
     if not root.is_dir():
         print(f"datasite init: {root} is not a folder", file=sys.stderr)
         return 2
+    imported = args.source or (root / "README.md").is_file()
     try:
-        result = init_repository(root, args.source, force=args.force, install=args.install)
+        result = init_repository(root, args.source, force=args.force, install=args.install,
+                                 own_readme=args.own_readme)
     except InitRefused as exc:
         print(f"datasite init: {exc}", file=sys.stderr)
         return 2
@@ -236,26 +279,45 @@ def cmd_init(args) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{root.resolve()}: wrote {', '.join(result.written)}")
     if result.problems:
-        print("datasite check finds these, to fix in dataset.yml:", file=sys.stderr)
+        print("\ndatasite check finds these, to fix in dataset.yml:", file=sys.stderr)
         for problem in result.problems:
             print(f"  {problem}", file=sys.stderr)
-    source = f"imported from {args.source or 'README.md'}" if (args.source or (root / "README.md").is_file()) \
-        else "a skeleton: replace each TODO"
+    if result.review:
+        print(f"\nTo review: {len(result.review)} value{'s' if len(result.review) != 1 else ''} "
+              f"{'the import did not read as written' if imported else 'to fill in'} (`--strict` builds refuse "
+              "them until each is replaced or confirmed):")
+        for line in result.review:
+            print(f"  {line.removesuffix(' [warning]')}")
+    source = f"imported from {args.source or 'README.md'}" if imported else "a skeleton: replace each TODO"
+    readme = "" if result.readme == "README.md" else (
+        "\n  (`datasite export --own-readme` lets the export replace README.md, the page GitHub shows,\n"
+        "   once README.md is committed: git keeps the hand-written one.)")
     print(f"""
 Next steps:
   1. Read dataset.yml ({source}); every text has an en and a zh version.
-  2. datasite check                  # every mistake, with file, line and key
-  3. datasite confirm --all          # after editing both languages of a text
+  2. datasite check                  # every mistake and every value to review, with file, line and key
+  3. datasite confirm KEY            # once you have checked a value listed above (or after editing
+                                     # both languages of a text); --all confirms every translation
   4. datasite build --strict         # the site, in site/ (datasite serve: a preview that reloads)
-  5. datasite export                 # README.dataset.md and CITATION.cff from dataset.yml
+  5. datasite export                 # {result.readme} and CITATION.cff from dataset.yml{readme}
   6. Commit, push, and choose GitHub Actions under Settings -> Pages.""")
     return 1 if result.problems else 0
+
+
+def version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("datasite")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .links.verdict import CheckOptions
 
     parser = argparse.ArgumentParser(prog="datasite", description="Bilingual dataset sites from one dataset.yml.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate dataset.yml and the translations without building")
@@ -297,7 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the generated README.dataset.md and CITATION.cff")
     export.add_argument("target", nargs="?", choices=("readme", "cff"), help="only this file")
     export.add_argument("--data", default="dataset.yml", type=Path, help="the dataset file (default: dataset.yml)")
-    export.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is stale")
+    export.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a file is stale or would publish an unconfirmed value")
+    export.add_argument("--own-readme", action="store_true",
+                        help="write the README to README.md from now on (README.md must be committed: git keeps it)")
     export.set_defaults(func=cmd_export)
 
     bundle = sub.add_parser("bundle", help="build the offline site and pack it as dist/<id>-site-<date>.zip")
@@ -324,6 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the README to import (default: README.md, if there is one)")
     init.add_argument("--dir", type=Path, default=Path("."), help="the folder (default: this one)")
     init.add_argument("--force", action="store_true", help="replace files that exist")
+    init.add_argument("--own-readme", action="store_true",
+                      help="let the README export replace README.md (it must be committed: git keeps the hand-written one)")
     init.add_argument("--install", metavar="REQUIREMENT",
                       help="how CI installs datasite, for requirements.txt (default: this version from PyPI)")
     init.set_defaults(func=cmd_init)

@@ -190,4 +190,10 @@ def files_command(folder: Path, data_path: Path, version: str | None) -> int:
     atomic_write(data_path, text)
     total = sum(f.size for f in scanned)
     print(f"{display_name(data_path)}: release {version}: {len(scanned)} files, {total} bytes")
+    print(f"""
+Next steps:
+  1. Add a `changes` entry for release {version} (date, kind: release, text in every language).
+  2. datasite confirm --all          # the new texts' translations
+  3. datasite export                 # the README and CITATION.cff carry the new release
+  4. datasite build --strict         # check the download page, then commit and push""")
     return 0

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -28,16 +27,53 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from .model import LANGUAGES
-from .tokens import doi_of_url, find_emails, find_urls, invariant_tokens
+from .loader import format_path, item_ids
+from .model import DESCRIPTION_MINIMUM, LANGUAGES, reading_length
+from .reference import Reference, parse_bibtex, parse_reference
+from .repository import published_site_url, repository_url
+from .review import PLACEHOLDER_HOST, ReviewItem
+from .tokens import doi_of_url, find_dois, find_emails, find_urls, invariant_tokens
 from .ui import UI
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_CODE = re.compile(r"(?:\b(?:PWD|pwd|Pwd|password|Password|passcode|code|Code)\s*[:：=]|(?:提取码|密码|访问码)\s*[:：=]?)"
-                   r"\s*[`'\"“]?([A-Za-z0-9]{2,12})\b")
-_CODE_IN_PARENS = re.compile(r"[（(]\s*(?:PWD|pwd|Pwd|password|Password|code|Code|extraction code|提取码|密码|访问码)"
-                             r"\s*[:：=]\s*`?[A-Za-z0-9]+`?\s*[)）]")
+# The words before an extraction code: "code:", "PASSWORD:", "The password is:", "with code 1231", "提取码".
+_CODE_WORDS = (r"(?:(?i:(?<![A-Za-z])(?:(?:extract(?:ion)?\s+)?code|pwd|passcode|password|access(?:\s+code)?)"
+               r"(?:\s+is)?\s*[:：=]|(?<![A-Za-z])with\s+(?:an?\s+)?(?:extract(?:ion)?\s+)?code\s*[:：]?)"
+               r"|(?:提取码|密码|访问码)\s*(?:为|是)?\s*[:：=]?)")
+_CODE = re.compile(_CODE_WORDS + r"\s*[`'\"“]?([A-Za-z0-9]{2,12})(?![A-Za-z0-9])")
+_CODE_IN_PARENS = re.compile(r"[（(【\[]\s*" + _CODE_WORDS + r"\s*[`'\"“]?[A-Za-z0-9]+[`'\"”]?\s*[)）】\]]")
+# A line that only gives the code of the mirror above it ("-Password: xxxx", "提取码：xxxx").
+_CODE_LINE = re.compile(r"[-*•]?\s*" + _CODE_WORDS + r"\s*[`'\"“]?([A-Za-z0-9]{2,12})[`'\"”]?\s*[.。]?")
+# Link texts that say nothing of where they lead: the service's name is taken from the host.
+_GENERIC_LABELS = {"link", "links", "download", "download link", "here", "click here", "dataset", "data", "url",
+                   "链接", "下载", "下载地址", "下载链接", "地址", "网址", "数据集", "数据", "点击这里", "这里", "点击下载"}
+# Services by host (and its subdomains): what a reader calls them, per language.
+SERVICES = {
+    "pan.baidu.com": {"en": "Baidu Netdisk", "zh": "百度网盘"},
+    "pan.quark.cn": {"en": "Quark Drive", "zh": "夸克网盘"},
+    "aliyundrive.com": {"en": "Aliyun Drive", "zh": "阿里云盘"},
+    "alipan.com": {"en": "Aliyun Drive", "zh": "阿里云盘"},
+    "caiyun.139.com": {"en": "China Mobile Drive", "zh": "中国移动云盘"},
+    "drive.google.com": {"en": "Google Drive", "zh": "谷歌网盘"},
+    "1drv.ms": {"en": "OneDrive", "zh": "OneDrive"},
+    "onedrive.live.com": {"en": "OneDrive", "zh": "OneDrive"},
+    "sharepoint.com": {"en": "OneDrive", "zh": "OneDrive"},
+    "huggingface.co": {"en": "Hugging Face", "zh": "Hugging Face"},
+    "kaggle.com": {"en": "Kaggle", "zh": "Kaggle"},
+    "zenodo.org": {"en": "Zenodo", "zh": "Zenodo"},
+    "figshare.com": {"en": "figshare", "zh": "figshare"},
+    "data.mendeley.com": {"en": "Mendeley Data", "zh": "Mendeley Data"},
+    "github.com": {"en": "GitHub", "zh": "GitHub"},
+    "scidb.cn": {"en": "ScienceDB", "zh": "科学数据银行"},
+    "tianchi.aliyun.com": {"en": "Tianchi", "zh": "天池"},
+    "aistudio.baidu.com": {"en": "AI Studio", "zh": "AI Studio"},
+}
+
+
+def service_of(url: str) -> dict[str, str] | None:
+    host = (urlsplit(url).hostname or "").lower()
+    return next((names for known, names in SERVICES.items() if host == known or host.endswith("." + known)), None)
 _CONTACT_LABEL = re.compile(r"E-?mail|Mail|WeChat(?:\s*ID)?|Web(?:site)?|Homepage|Phone|电子邮[箱件]|邮箱|微信号?|网站|网页|主页",
                             re.IGNORECASE)
 _WECHAT = re.compile(r"(?:WeChat(?:\s*ID)?|微信号?)\s*[:：]\s*`?([A-Za-z][-_A-Za-z0-9]{2,63})")
@@ -50,6 +86,85 @@ _DATA_BLOCK = re.compile(r"<!-- datasite-data\n(?P<json>.*?)\n-->", re.DOTALL)
 _CITATION_ENTRY = re.compile(r"^[-*•]\s*(?:APA|GB/T 7714-2015|" + "|".join(
     re.escape(UI[lang]["the_dataset"]) for lang in LANGUAGES) + r")\s*[:：]")
 KINDS = ("clause", "mirrors", "contact", "publications", "related", "citation")
+# How authors ask users to name the data: the name is in the quotes that follow.
+_NAMED_AS = {
+    "en": re.compile(r"(?:\b(?:name|call|refer to)\s+(?:the\s+|this\s+)?(?:data(?:\s*set)?(?:\s+source)?|source|it)\s+"
+                     r"(?:as\s+)?|\b(?:named|referred to|known)\s+as\s+)[“\"‘](?P<name>[^\"”’\n]{2,120})[”\"’]",
+                     re.IGNORECASE),
+    "zh": re.compile(r"(?:命名格式|命名为|统一命名为|命名|称为|名为|名称为)\s*[:：]?\s*[“\"「『](?P<name>[^”\"」』\n]{2,60})[”\"」』]"),
+}
+# The words around a name in a README's title ("Download and License of X", "X的下载方式及许可协议").
+_TITLE_WORDS = (
+    re.compile(r"^(?:Downloads?\s*(?:and|&)\s*Licen[cs]es?(?:\s+Agreement)?|Licen[cs]e\s*(?:and|&)\s*Downloads?)"
+               r"\s+(?:of|for)\s+(?:the\s+)?", re.IGNORECASE),
+    re.compile(r"\s*[:：|\-–—]\s*(?:Downloads?|Licen[cs]es?|Terms)\b.*$", re.IGNORECASE),
+    re.compile(r"\s*(?:的)?(?:下载方式及许可协议|下载及许可协议|下载与许可协议|下载方式与许可协议|下载与使用许可|下载方式|许可协议)$"),
+)
+# What a README says before a reference: "and cite the source article:", "请引用以下文章："
+_CITE_CUE = re.compile(r"\b(?:cite|citing)\b[^:：\n]{0,80}?[:：]|引用[^:：\n]{0,30}?[:：]", re.IGNORECASE)
+_CONTACT_PERSON = {
+    "en": re.compile(r"\bcontact\s+(?P<person>(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){0,4})"
+                     r"\s*(?:[.(,;]|\bat\b|\bvia\b|\bby\b|$)"),
+    "zh": re.compile(r"联系(?!我们|方式|作者)(?P<person>[\u4e00-\u9fff·]{2,12}?(?:博士|教授|老师|先生|女士|研究员)?)\s*(?:[。.，,；;（(]|$)"),
+}
+_NAME_FIRST = {
+    "en": re.compile(r"(?P<person>(?:(?:Dr|Prof)\.?\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,3})\s*[,，]\s*\S"),
+    "zh": re.compile(r"(?P<person>[\u4e00-\u9fff·]{2,8}?(?:博士|教授|老师|先生|女士)?)\s*[,，]\s*\S"),
+}
+# A line that only switches to the README of another language ("English | 中文说明").
+_LANGUAGE_NAME = r"(?:English(?:\s+version)?|中文(?:说明|版本?)?|Chinese|简体中文|繁體中文|英文(?:版本?)?)"
+_LANGUAGE_SWITCH = re.compile(rf"{_LANGUAGE_NAME}(?:\s*\([^)\s]*\))?(?:\s*[|｜/·]\s*{_LANGUAGE_NAME}(?:\s*\([^)\s]*\))?)*")
+# The importer's own titles, where a README has none.
+CLAUSE_TITLE = {"en": "Terms of use", "zh": "使用条款"}
+REGION_TITLE = {"en": "Download", "zh": "下载地址"}
+# Words around a service's name in a mirror's label: "Kaggle at", "OneDrive download", "百度网盘下载链接".
+_LABEL_BEFORE = re.compile(r"^(?:(?:available|also|download(?:able)?|mirrored|hosted|get\s+it|find\s+it)\s+)*"
+                           r"(?:(?:at|on|from|via|in)\s+)?", re.IGNORECASE)
+_LABEL_AFTER = re.compile(r"(?:\s+(?:at|on|via|from|download(?:s|\s+link|\s+address|\s+page)?|links?|mirror|url|address|"
+                          r"page|here))+$|(?:下载地址|下载链接|下载|链接|地址|网址|入口)$", re.IGNORECASE)
+
+
+def service_label(label: str, url: str) -> str:
+    """The service's name from a mirror's label, without the words around it; the label as
+    written when nothing would be left."""
+    cleaned = _LABEL_AFTER.sub("", _LABEL_BEFORE.sub("", label)).strip(" :：-—")
+    if re.fullmatch(r"[(（][^()（）]+[)）]", cleaned):
+        cleaned = cleaned[1:-1].strip()  # "Download (Baidu Cloud)": the name in the brackets
+    return cleaned if len(cleaned) >= 2 else label
+
+
+def _title_name(title: str) -> str:
+    """The dataset's name in a README's title: the title without its "Download and License" words."""
+    name = title
+    for pattern in _TITLE_WORDS:
+        name = pattern.sub("", name).strip()
+    return name or title
+
+
+@dataclass(frozen=True)
+class Review:
+    """A value the import made, at its key path in the data: inferred or copied."""
+
+    path: tuple
+    kind: str
+    source: str
+    why: str
+
+
+def review_items(data: dict, review: list[Review]) -> list[ReviewItem]:
+    """The review list by the keys messages and `datasite confirm` use (mirrors by their id);
+    two notes on one value become one item."""
+    ids = item_ids(data)
+    merged: dict[str, ReviewItem] = {}
+    for item in review:
+        key = format_path(item.path, ids)
+        if key in merged:
+            earlier = merged[key]
+            kind = "copied" if "copied" in (earlier.kind, item.kind) else earlier.kind
+            merged[key] = ReviewItem(key, kind, earlier.source, f"{earlier.why}; {item.why}")
+        else:
+            merged[key] = ReviewItem(key, item.kind, item.source, item.why)
+    return list(merged.values())
 
 
 class ImportFailure(Exception):
@@ -87,16 +202,18 @@ class Half:
 @dataclass
 class Mirror:
     url: str
-    labels: dict[str, str]
+    labels: dict[str, str]  # the service's name
     codes: dict[str, tuple[str, int]]  # language -> (code, line)
     region: str
     lines: dict[str, int]
+    written: dict[str, str] = field(default_factory=dict)  # the label as the README has it
 
 
 @dataclass
 class ImportResult:
     data: dict
     warnings: list[str]
+    review: list[ReviewItem] = field(default_factory=list)  # values not read verbatim, to confirm
 
 
 # --- reading the text --------------------------------------------------------------------------
@@ -241,8 +358,8 @@ def _lines(raw: str, number: int) -> list[Line]:
     its end is Markdown's hard line break, not text)."""
     if raw.endswith("\\") and not raw.endswith("\\\\"):
         raw = raw[:-1]
-    parts = [inline_text(part) for part in _BR.split(raw)]
-    return [Line(number, part) for part in parts if part.strip()]
+    parts = [inline_text(part).strip() for part in _BR.split(raw)]
+    return [Line(number, part) for part in parts if part]
 
 
 def _heading(line: str) -> str | None:
@@ -266,7 +383,15 @@ def _heading(line: str) -> str | None:
     if not title:
         return None
     title = inline_text(title).strip().rstrip(":：").strip()
+    # A heading's number and a leading pictograph are its layout ("2. 📥 Download"), not its title.
+    title = _HEADING_NUMBER.sub("", title).strip()
+    if "://" in title or len(title) > 120:
+        return None  # an emphasised line of text (`***Available also at: https://…***`), not a heading
     return title or None
+
+
+_HEADING_NUMBER = re.compile(r"^(?:(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.|[一二三四五六七八九十]+[、.．])\s*)?"
+                             r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]\s*)*")
 
 
 def _title(line: str) -> str | None:
@@ -277,12 +402,32 @@ def _title(line: str) -> str | None:
     return inline_text(title) if title else None
 
 
+def _banner_headings(lines: list[str]) -> bool:
+    """Whether bold lines above the first `# Title` are the banner's text: there is a title, and
+    at most one such line stands above it (several make a half without a title)."""
+    fence, headings = "", 0
+    for raw in lines:
+        stripped = raw.strip()
+        if fence or stripped.startswith(("```", "~~~")):
+            fence = "" if fence and stripped.startswith(fence) else (fence or stripped[:3])
+            continue
+        stripped = _BR.sub("", stripped).strip()
+        if _title(stripped):
+            return headings <= 1
+        headings += bool(_heading(stripped))
+    return False
+
+
 def split_halves(text: str, name: str) -> list[Half]:
     """Titles, sections and the text before them, in order; then a half per language."""
     halves: list[Half] = []
     banner: list[Line] = []  # text above the first title
     in_comment, fence = False, ""
-    for number, raw in enumerate(text.split("\n"), start=1):
+    source = text.split("\n")
+    # Above the first title, a bold line is part of the banner (`**Available also at Kaggle**`),
+    # not a section: the sections are the title's.
+    banner_headings = _banner_headings(source)
+    for number, raw in enumerate(source, start=1):
         stripped = raw.strip()
         if fence or stripped.startswith(("```", "~~~")):
             # A code block is text as written (a "# comment" in it is no heading).
@@ -305,7 +450,7 @@ def split_halves(text: str, name: str) -> list[Half]:
                 halves.append(Half("", title, number))
                 continue
             heading = _heading(stripped)
-            if heading:
+            if heading and (halves or not banner_headings):
                 if not halves:
                     halves.append(Half("", None, number))
                 halves[-1].sections.append(Section(heading, number))
@@ -334,20 +479,52 @@ def split_halves(text: str, name: str) -> list[Half]:
             banner += half.preamble
     halves = kept
     if not halves:
+        halves = _untitled_paragraphs(banner)
+    if not halves:
         raise ImportFailure(
             f"{name}: does not look like a dataset README: expected a '# Title' followed by "
-            "'***Section***' (or '## Section') headings"
+            "'***Section***' (or '## Section') headings, or paragraphs of text"
         )
     for half in halves:
         for section in half.sections:
             # A section's language is its title's (a mirror list in Chinese is mostly URLs).
             has_letters = any(c.isalpha() for c in section.title)
-            section.language = language_of(section.title if has_letters else section.text())
+            section.language = language_of(section.title if has_letters else _without_urls(section.text()))
+        if half.language:
+            continue
         if half.title and any(c.isalpha() for c in half.title):
             half.language = language_of(half.title)
         else:
             half.language = language_of(" ".join(s.title + s.text() for s in half.sections))
     return _split_untitled(halves)
+
+
+def _untitled_paragraphs(lines: list[Line]) -> list[Half]:
+    """A README of paragraphs alone (an attribution, a link): a half per language, each a section
+    without a title. (Its title and the sections' titles are then the importer's to infer.)"""
+    if not any(url.lower().startswith(("http://", "https://")) for line in lines for _, _, url in find_urls(line.text)):
+        return []  # no link to the data: notes, not a dataset's README
+    by_language: dict[str, list[Line]] = {}
+    current = None
+    for line in lines:
+        if any(c.isalpha() for c in _without_urls(line.text)):
+            current = language_of(_without_urls(line.text))
+        by_language.setdefault(current or "en", []).append(line)  # a line of links goes with the text above it
+    halves = []
+    for language, found in by_language.items():
+        links = [line for line in found if parse_mirror_line(line.text) or split_mirror_line(line.text)]
+        text = [line for line in found if line not in links]
+        sections = [Section("", text[0].number, text)] if text else []
+        if links:  # the links to the data: a mirror list of its own
+            sections.append(Section("", links[0].number, links, kind="mirrors"))
+        halves.append(Half(language, None, found[0].number, sections, []))
+    return halves
+
+
+def _without_urls(text: str) -> str:
+    for _, _, url in find_urls(text):
+        text = text.replace(url, " ")
+    return text
 
 
 def _split_untitled(halves: list[Half]) -> list[Half]:
@@ -384,15 +561,78 @@ def _mirror_parts(text: str) -> tuple[str, str, str | None, str] | None:
         code = next((values[0] for key, values in query.items() if key.lower() in ("pwd", "password", "code")
                      and re.fullmatch(r"[A-Za-z0-9]{1,32}", values[0])), None)
     label = _CODE_IN_PARENS.sub("", before)
+    if code_match and code_match.start() < len(before):
+        label = label.replace(code_match.group(0), "")  # "BaiduDisk with code 1231 (URL)"
     label = re.sub(r"(?:\s+at)?\s*[（(]\s*$", "", label)  # "Label at ( URL )", "Label (URL)" of a link
-    label = label.strip().rstrip(":：-—").strip().lstrip("-*•+ ").strip()
+    label = label.strip().rstrip(":：-—,，").strip().lstrip("-*•+ ").strip()
+    head, colon, tail = re.split(r"\s*([:：])\s*", label, maxsplit=1)[:3] if re.search("[:：]", label) \
+        else (label, "", "")
+    if colon and tail.lower() in _GENERIC_LABELS:  # "Baidu Disk: [Dataset](URL)"
+        label = head
     rest = _CODE_IN_PARENS.sub("", after)
     if code_match:
         rest = rest.replace(code_match.group(0), "")
+        rest = re.sub(r"(?i)^\s*(?:the|and|,)\s*$", "", rest)  # "… The password is: x"
     rest = re.sub(r"^[\s)）:：.,;，。；]+|[\s(（:：.,;，。；]+$", "", rest)
     if not label:
         label, rest = rest, ""
     return label, url, code, rest
+
+
+_MIRROR_SEPARATOR = re.compile(r"\s+(?:or|OR|and)\s+|\s*(?:或|或者|和|[|｜;；])\s*")
+
+
+def split_mirror_line(text: str) -> list[tuple[str, str, str | None]]:
+    """Several mirrors on one line ("[Google Drive](URL) or [Baidu Netdisk](URL?pwd=x)"): each
+    part between the separators must be a mirror, else none is."""
+    if len([u for u in find_urls(text) if u[2].lower().startswith("http")]) < 2:
+        return []
+    parts = [part for part in _MIRROR_SEPARATOR.split(text) if part.strip()]
+    found = [parse_mirror_line(part) for part in parts]
+    return found if len(found) >= 2 and None not in found else []
+
+
+def _one_line(text: str, length: int) -> str:
+    """A text quoted in a message: one line, cut at `length` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[:length - 1] + "…"
+
+
+def reference_in(text: str) -> Reference | None:
+    """The reference `text` starts with: the whole text, or the longest part of it that ends at
+    a sentence's end and reads as one ("<reference>. Manuscripts in Chinese, please")."""
+    found = parse_reference(text)
+    if found:
+        return found
+    ends = [m.start() + 1 for m in re.finditer(r"[.;。；](?:\s|$)|[；。]", text)] + [end for _, end, _ in find_urls(text)]
+    ends.sort()
+    for end in reversed(ends[-20:]):
+        found = parse_reference(text[:end].strip())
+        if found:
+            return found
+    return None
+
+
+def _blocks(lines: list[Line]) -> list[Line]:
+    """Lines, with each code block (a BibTeX entry) made one line of its own, fences left out."""
+    out: list[Line] = []
+    block: list[Line] | None = None
+    for line in lines:
+        if line.text.lstrip().startswith(("```", "~~~")):
+            if block is not None:
+                if block:
+                    out.append(Line(block[0].number, "\n".join(item.text for item in block)))
+                block = None
+            else:
+                block = []
+            continue
+        if block is not None:
+            block.append(line)
+        else:
+            out.append(line)
+    if block:
+        out.append(Line(block[0].number, "\n".join(item.text for item in block)))
+    return out
 
 
 def _is_label(text: str) -> bool:
@@ -444,7 +684,8 @@ def classify(section: Section) -> None:
 def _mirror_section(title: str, texts: list[str]) -> bool:
     """Mirror lines make a mirror section: one is enough under a title that says so, else most
     of its lines."""
-    mirrors = sum(1 for t in texts if parse_mirror_line(t))
+    mirrors = sum(1 for t in texts if parse_mirror_line(t) or split_mirror_line(t))
+    texts = [t for t in texts if not _CODE_LINE.fullmatch(t)]  # a code below its link is part of that mirror
     if re.search(r"mirror|download|access|where to get|storage|镜像|下载|获取|存储", title):
         return mirrors >= 1
     return mirrors >= 2 and mirrors * 3 >= len(texts) * 2
@@ -530,16 +771,33 @@ class Ids:
 # --- the importer ------------------------------------------------------------------------------
 
 class Importer:
-    def __init__(self, text: str, name: str, folder: Path | None = None):
+    """One README read into the data of a dataset.yml, with a warning for each decision to make
+    and a review item for each value not read verbatim (see `datasite.review`)."""
+
+    def __init__(self, text: str, name: str, folder: Path | None = None, *, labels_as_written: bool = False):
         self.name = name
         self.folder = folder
+        self.labels_as_written = labels_as_written
         self.warnings: list[str] = []
+        self.review: list[Review] = []
         self.represented: set[int] = set()  # lines whose content is in a field other than as text
         self.license_lines: dict[str, re.Match] = {}
+        self.switches: set[int] = set()  # lines that link the README of another language: left out
+        self.article_lines: set[int] = set()  # lines of a citation section read as the article
         self.halves = split_halves(text, name)
 
     def warn(self, line: int | None, message: str) -> None:
         self.warnings.append(f"{self.name}:{line}: {message}" if line else f"{self.name}: {message}")
+
+    def where(self, line: int | None) -> str:
+        return f"{self.name}:{line}" if line else self.name
+
+    def infer(self, path: tuple, line: int | None, why: str) -> None:
+        """`path` holds a value the import made, not one it read as written: a person confirms it."""
+        self.review.append(Review(path, "inferred", self.where(line), why))
+
+    def copy(self, path: tuple, line: int | None, why: str) -> None:
+        self.review.append(Review(path, "copied", self.where(line), why))
 
     def run(self) -> ImportResult:
         halves: dict[str, Half] = {}
@@ -553,27 +811,30 @@ class Importer:
                 halves[half.language].preamble += half.preamble
             else:
                 halves[half.language] = half
+        for half in halves.values():
+            self.drop_repeated_sections(half)
         self.pair_regions(halves)
         for language in LANGUAGES:
             if language not in halves:
-                other = next(iter(halves.values()))
-                self.warn(None, f"no {language} half: the {language} texts are copies of the {other.language} "
-                                "ones; translate them")
-                halves[language] = other
+                other = next(iter(halves))
+                self.warn(None, f"no {language} half: its texts are {other} only (shown on the {other} pages "
+                                f"alone), its titles and labels copies of the {other} ones to translate")
         self.by_language = halves
-        titles = self.titles()
-        data: dict = {"id": "", "name": {}, "title": titles, "description": {}}
+        data: dict = {"id": "", "name": {}, "title": {}, "description": {}}
         site_url, notice = self.preamble()
-        if site_url:
-            data["site_url"] = site_url
         clauses = self.clauses()
-        data["name"] = self.names(titles)
-        data["id"] = slug(data["name"]["en"]) or "dataset"
-        data["description"] = self.descriptions(titles, data["name"], clauses)
+        data["name"] = self.names()
+        data["title"] = self.titles(data["name"])
+        data["id"] = self.identifier(data["name"], data["title"])
+        data["description"] = self.descriptions(data["name"], data["title"], clauses)
+        data["site_url"] = site_url or self.published_address()
         if notice:
             data["notice"] = notice
         data["license"] = self.license(clauses)
-        data["article"] = self.article(clauses, data["name"], notice)
+        article, translated = self.article()
+        data["article"] = article
+        if translated:
+            data["article_for"] = translated
         regions, mirrors = self.mirrors()
         data["regions"] = regions
         data["mirrors"] = mirrors
@@ -589,7 +850,22 @@ class Importer:
         if releases:
             data["releases"] = releases
         self.check_nothing_lost(data)
-        return ImportResult(data, self.warnings)
+        return ImportResult(data, self.warnings, review_items(data, self.review))
+
+    def drop_repeated_sections(self, half: Half) -> None:
+        """A section pasted twice into one half is one section (the other half has it once)."""
+        seen: dict[tuple[str, str], Section] = {}
+        kept = []
+        for section in half.sections:
+            key = (section.title, section.text())
+            if key in seen and section.text():
+                self.warn(section.number, f"section '{section.title}' repeats the one at line {seen[key].number} "
+                                          "word for word: imported once")
+                self.represented |= {line.number for line in section.lines}
+                continue
+            seen[key] = section
+            kept.append(section)
+        half.sections = kept
 
     @staticmethod
     def pair_regions(halves: dict[str, Half]) -> None:
@@ -600,39 +876,119 @@ class Importer:
         for index in range(max(map(len, lists))):
             pair = [sections[index] for sections in lists if index < len(sections)]
             known = next((s.region for s in pair if s.region in ("china", "international")), None)
-            english = next((s for s in pair if language_of(s.title) == "en"), None)
-            region = ids.make(known or (slug(english.title) if english else "") or f"region-{index + 1}")
+            english = next((s for s in pair if s.title and language_of(s.title) == "en"), None)
+            region = ids.make(known or (slug(english.title) if english else "") or
+                              ("download" if index == 0 else f"download-{index + 1}"))
             for section in pair:
                 section.region = region
 
     def sections(self, language: str, kind: str) -> list[Section]:
-        return [s for s in self.by_language[language].sections if s.kind == kind]
+        half = self.by_language.get(language)
+        return [s for s in half.sections if s.kind == kind] if half else []
 
-    def both(self, pair: dict[str, object | None], what: str, number: int) -> dict:
-        """A value per language: the missing one is a copy of the other, and the maintainer is told."""
+    def passage(self, pair: dict[str, str | None], what: str, number: int | None) -> dict:
+        """A text as its author wrote it: in every language, or in those it was written in (`only`)."""
+        present = [lang for lang in LANGUAGES if pair.get(lang)]
+        text = {lang: pair[lang] for lang in present}
+        if len(present) < len(LANGUAGES) and len(self.by_language) == len(LANGUAGES):
+            missing = [lang for lang in LANGUAGES if lang not in present]
+            self.warn(number, f"{what} is written in {', '.join(present)} only: shown on the {', '.join(present)} "
+                              f"pages alone (translate it, and remove `only`, to show it on the {', '.join(missing)} "
+                              "ones)")
+        if len(present) < len(LANGUAGES):
+            text["only"] = present
+        return text
+
+    def line_pair(self, pair: dict[str, str | None], what: str, number: int | None, path: tuple) -> dict:
+        """A title, name or label in every language: one the README lacks is a copy, to translate."""
         present = {lang: v for lang, v in pair.items() if v}
         for lang in LANGUAGES:
             if not pair.get(lang):
-                self.warn(number, f"{what} has no {lang} counterpart: its {lang} text is a copy; translate it")
-                pair[lang] = next(iter(present.values()))
-        return pair
+                source, value = next(iter(present.items()))
+                pair[lang] = value
+                self.copy(path, number, f"the {lang} text of {what} is a copy of the {source} one ('{value[:60]}')")
+        return {lang: pair[lang] for lang in LANGUAGES}
+
+    # --- names and titles ----------------------------------------------------------------------
+
+    def names(self) -> dict:
+        """The name the author asks users to give the data ("name the data source as “X”"), else
+        the title without its "Download and License of" words. Never a name from a list of other
+        datasets ("including but not limited to “A”, “B”")."""
+        names, lines = {}, {}
+        for lang in LANGUAGES:
+            half = self.by_language.get(lang)
+            if half is None:
+                continue
+            for line in [line for s in half.sections for line in s.lines] + half.preamble:
+                found = _NAMED_AS[lang].search(line.text)
+                if found:
+                    names[lang], lines[lang] = found.group("name").strip(), line.number
+                    self.represented.discard(line.number)
+                    break
+        for lang in LANGUAGES:
+            half = self.by_language.get(lang)
+            if lang not in names and half is not None and half.title:
+                names[lang], lines[lang] = _title_name(half.title), half.number
+        if not names:
+            names = {lang: "TODO: the dataset's name" for lang in LANGUAGES}
+            self.warn(None, "no name found (no '# Title' and no \"name the data source as …\"): fill in `name`")
+            return names
+        first = min(lines.values()) if lines else None
+        how = "; ".join(f"{lang} from line {lines[lang]}" for lang in LANGUAGES if lang in lines)
+        self.infer(("name",), first, f"the name users are asked to give the data ({how})")
+        return self.line_pair(names, "the name", first, ("name",))
+
+    def titles(self, names: dict) -> dict[str, str]:
+        titles = {lang: half.title for lang, half in self.by_language.items() if half.title}
+        if not titles:
+            self.infer(("title",), None, "no '# Title' line: the title is the dataset's name")
+            return dict(names)
+        number = min(self.by_language[lang].number for lang in titles)
+        return self.line_pair(titles, "the title", number, ("title",))
+
+    def identifier(self, names: dict, titles: dict) -> str:
+        candidates = [names.get("en", ""), titles.get("en", "")]
+        if self.folder is not None:
+            candidates.append(self.folder.name)
+        ident = next((slug(c) for c in candidates if slug(c) and "todo" not in slug(c)), "dataset")
+        self.infer(("id",), None, f"the id '{ident}' (file names of the citations and the offline bundle) is made "
+                                  "from the English name")
+        return ident
+
+    def descriptions(self, names: dict, titles: dict, clauses: list[dict]) -> dict:
+        """A starting point (what a reader reads in 50 Latin or 20 Chinese characters, at most
+        600): the name, then the first sentence of the terms that names no number or link (those
+        differ where the halves do, and belong to the terms)."""
+        descriptions = {}
+        for lang in [lang for lang in LANGUAGES if lang in self.by_language]:
+            stop = ". " if lang == "en" else "。"
+            body = next((c["body"][lang] for c in clauses if c["body"].get(lang)), "")
+            sentences = [t.strip() for t in re.split(r"(?<=[。！？])|(?<=[.!?])(?<!et al\.)(?<! [A-Z]\.)\s+", body.replace("\n", " ")) if t.strip()]
+            plain = next((t for t in sentences if not invariant_tokens(t) and reading_length(t) >= 20
+                          and not _CITE_CUE.search(t)), "")
+            text = names[lang].rstrip(".。") + (stop + plain if plain else "")
+            if reading_length(text) < DESCRIPTION_MINIMUM and titles[lang] != names[lang]:
+                text += stop + titles[lang]
+            while reading_length(text) < DESCRIPTION_MINIMUM:
+                text += stop + names[lang]
+            descriptions[lang] = text if len(text) <= 600 else text[:599].rstrip() + "…"
+        self.infer(("description",), None, "made from the name and the first sentence of the terms: write one or "
+                                           "two sentences on what the data is")
+        return self.line_pair(descriptions, "the description", None, ("description",))
+
+    def published_address(self) -> str:
+        """Where the site will be published, from the repository (GitHub Pages, or the CNAME's
+        domain); a placeholder if the README lies in none."""
+        found = published_site_url(self.folder) if self.folder else None
+        if found:
+            address, source = found
+            self.infer(("site_url",), None, f"where GitHub Pages publishes the site, from {source} (is it "
+                                            "published there, or under a custom domain?)")
+            return address
+        return f"https://{PLACEHOLDER_HOST}/"
 
     # --- texts ----------------------------------------------------------------------------------
-
-    def titles(self) -> dict[str, str]:
-        titles = {lang: self.by_language[lang].title for lang in LANGUAGES}
-        if all(titles.values()):
-            return titles
-        if not any(titles.values()):
-            fallback = self.by_language[LANGUAGES[0]].sections[0].title
-            self.warn(None, f"no '# Title' line: the title is the first section's, '{fallback}'")
-            return {lang: fallback for lang in LANGUAGES}
-        for lang in LANGUAGES:
-            if not titles[lang]:
-                other = next(t for t in titles.values() if t)
-                self.warn(self.by_language[lang].number, f"no {lang} title: it is a copy of '{other}'; translate it")
-                titles[lang] = other
-        return titles
 
     def preamble(self) -> tuple[str | None, dict | None]:
         """Text before the first section: a website line (site_url), language links (dropped:
@@ -640,8 +996,7 @@ class Importer:
         site_url = None
         texts: dict[str, str] = {}
         first = {}
-        for lang in LANGUAGES:
-            half = self.by_language[lang]
+        for lang, half in self.by_language.items():
             kept = []
             for line in half.preamble:
                 parts = [p.strip() for p in line.text.split(" · ")]
@@ -652,8 +1007,10 @@ class Importer:
                         site_url = site_url or website["url"]
                     elif license_line:
                         self.license_lines.setdefault(lang, license_line)
-                    elif not re.fullmatch(r"(English|中文|Chinese|简体中文)( \(#[^)]*\))?", part):
-                        rest.append(part)  # (a language switch is left out: the site has its own)
+                    elif _LANGUAGE_SWITCH.fullmatch(part):
+                        self.switches.add(line.number)  # left out: the site has its own switch
+                    else:
+                        rest.append(part)
                 if rest and len(rest) == len(parts):
                     kept.append(line.text)
                 elif rest:
@@ -662,61 +1019,45 @@ class Importer:
                     self.represented.add(line.number)
                 first.setdefault(lang, line.number)
             if kept:
-                texts[lang] = "\n".join(kept)
+                # Text above the title is in the language it is written in, whichever half it came with.
+                language = lang if len(self.by_language) == 1 else language_of(_without_urls(" ".join(kept)))
+                texts[language] = (texts[language] + "\n" if language in texts else "") + "\n".join(kept)
         if not texts:
             return site_url, None
-        if self.by_language["en"] is self.by_language["zh"]:
-            return site_url, {lang: texts[LANGUAGES[0]] if LANGUAGES[0] in texts else next(iter(texts.values()))
-                              for lang in LANGUAGES}
-        return site_url, self.both(dict(texts), "the text before the first section", min(first.values()))
+        return site_url, self.passage(texts, "the text before the first section", min(first.values()))
 
     def clauses(self) -> list[dict]:
         en, zh = self.sections("en", "clause"), self.sections("zh", "clause")
-        if self.by_language["en"] is self.by_language["zh"]:
-            pairs = [(s, s) for s in en]
-        else:
-            pairs = align(en, zh)
+        pairs = align(en, zh) if en and zh else [(s, None) for s in en] + [(None, s) for s in zh]
         clauses, ids = [], Ids()
         for index, (first, second) in enumerate(pairs):
-            pair = self.both({"en": first, "zh": second}, f"section '{(first or second).title}'",
-                             (first or second).number)
-            clause_id = ids.make(slug(pair["en"].title) or slug(pair["zh"].title) or f"clause-{index + 1}")
-            body = {lang: pair[lang].text() or pair[lang].title for lang in LANGUAGES}
-            if pair["en"] is not pair["zh"] and invariant_tokens(body["en"]) != invariant_tokens(body["zh"]):
+            present = {"en": first, "zh": second}
+            section = first or second
+            number = section.number
+            clause_id = ids.make(slug(first.title if first else "") or slug(second.title if second else "")
+                                 or (slug(CLAUSE_TITLE["en"]) if not section.title else f"clause-{index + 1}"))
+            if not section.title:  # paragraphs without a heading: the title is the import's
+                titles = {lang: CLAUSE_TITLE[lang] for lang, s in present.items() if s}
+                self.infer(("clauses", index, "title"), number, "the text has no heading: its title is datasite's")
+            else:
+                titles = {lang: s.title for lang, s in present.items() if s}
+            bodies = {lang: s.text() or s.title for lang, s in present.items() if s}
+            body = self.passage(bodies, f"section '{section.title or titles[next(iter(titles))]}'", number)
+            title = {lang: titles[lang] for lang in LANGUAGES if lang in titles}
+            if "only" in body:
+                title["only"] = body["only"]
+            if first and second and invariant_tokens(body["en"]) != invariant_tokens(body["zh"]):
                 only_en = sorted(invariant_tokens(body["en"]) - invariant_tokens(body["zh"]))
                 only_zh = sorted(invariant_tokens(body["zh"]) - invariant_tokens(body["en"]))
-                self.warn(pair["zh"].number, f"sections '{pair['en'].title}' and '{pair['zh'].title}' differ in "
-                                             f"numbers or links (only in en: {', '.join(only_en) or '-'}; only in "
-                                             f"zh: {', '.join(only_zh) or '-'}); `datasite check` will ask you to fix it")
-            clauses.append({"id": clause_id, "title": {lang: pair[lang].title for lang in LANGUAGES}, "body": body})
+                self.warn(second.number, f"sections '{first.title}' and '{second.title}' differ in numbers or links "
+                                         f"(only in en: {', '.join(only_en) or '-'}; only in zh: "
+                                         f"{', '.join(only_zh) or '-'}); `datasite check` will ask you to fix it")
+            clauses.append({"id": clause_id, "title": title, "body": body})
         if not clauses:
             self.warn(None, "no terms found: add clauses to dataset.yml")
-            clauses.append({"id": "terms", "title": {"en": "Terms", "zh": "条款"},
+            clauses.append({"id": "terms", "title": dict(CLAUSE_TITLE),
                             "body": {"en": "TODO: the terms of use.", "zh": "TODO：使用条款。"}})
         return clauses
-
-    def names(self, titles: dict[str, str]) -> dict:
-        names = {}
-        everything = {lang: "\n".join(line.text for s in self.by_language[lang].sections for line in s.lines)
-                      for lang in LANGUAGES}
-        for lang, pattern in (("en", r'data source as\s+[“"]([^"”\n]+)[”"]'), ("zh", r"“([^”\n]+)”")):
-            found = re.search(pattern, everything[lang])
-            names[lang] = found.group(1) if found else re.sub(
-                r"^(Download and License of|Download and license of)\s+|的下载方式及许可协议$", "", titles[lang])
-        return names
-
-    def descriptions(self, titles: dict, names: dict, clauses: list[dict]) -> dict:
-        """A starting point (50 to 600 characters): the title, then the first section's text."""
-        first = clauses[0]["body"] if clauses else {lang: names[lang] for lang in LANGUAGES}
-        descriptions = {}
-        for lang in LANGUAGES:
-            stop = ". " if lang == "en" else "。"
-            text = (titles[lang] + stop + first[lang]).replace("\n", " ")
-            while len(text) < 50:
-                text += stop + names[lang]
-            descriptions[lang] = text if len(text) <= 600 else text[:599].rstrip() + "…"
-        self.warn(None, "description: made from the title and the first section; write a proper one")
-        return descriptions
 
     def license(self, clauses: list[dict]) -> dict:
         if self.license_lines:  # "License: CC BY 4.0 (https://…) — Creative Commons …", as datasite writes it
@@ -724,77 +1065,120 @@ class Importer:
             short, url = first["short"].strip(), first["url"]
             names = {lang: (line["name"] or short).strip() for lang, line in self.license_lines.items()}
             spdx = _creative_commons(short)[0] if _LICENSE.fullmatch(short) else short
-            return {"name": self.both(names, "the license line", None), "short": short, "spdx": spdx, "url": url}
-        text = {lang: "\n".join(c["body"][lang] for c in clauses) for lang in LANGUAGES}
+            return {"name": self.line_pair(names, "the license's name", None, ("license", "name")), "short": short,
+                    "spdx": spdx, "url": url}
+        text = {lang: "\n".join(c["body"].get(lang, "") for c in clauses) for lang in LANGUAGES}
         found = _LICENSE.search(text["en"]) or _LICENSE.search(text["zh"])
         if not found:
-            self.warn(None, "no Creative Commons license found: fill in `license` (it is set to CC BY 4.0)")
-            short = "CC BY 4.0"
-        else:
-            short = re.sub(r"\s+", " ", found.group(0).replace("CCBY", "CC BY"))
+            self.warn(None, "no Creative Commons license found: fill in `license`")
+            return {"name": {"en": "TODO: the license's name", "zh": "TODO：许可协议的名称"}, "short": "TODO",
+                    "spdx": "TODO", "url": f"https://{PLACEHOLDER_HOST}/license"}
+        short = re.sub(r"\s+", " ", found.group(0).replace("CCBY", "CC BY"))
         spdx, url = _creative_commons(short)
         names = {}
-        for lang, pattern in (("en", r"under the ([^;()\n]+?)\s*\(\s*" + re.escape(short)),
-                              ("zh", r"遵循([^。；（(\n]+?)\s*[（(]\s*" + re.escape(short))):
+        for lang, pattern in (("en", r"(?:under|by) the ([^;()\n]+?)\s*\(\s*" + re.escape(short)),
+                              ("zh", r"(?:遵循|采用)([^。；（(\n]+?)\s*[（(]\s*" + re.escape(short))):
             match = re.search(pattern, text[lang])
             names[lang] = match.group(1).strip() if match else short
+        self.infer(("license",), None, f"read as {short} ({spdx}, {url}) from the text of the terms")
         return {"name": names, "short": short, "spdx": spdx, "url": url}
 
-    _DOI_FORMS = r"(?:https?://(?:dx\.)?doi\.org/|doi\.org/|DOI\s*[:：]?\s*)(?P<doi>10\.\d{4,9}/[^\s)）,;]+)"
-    _SHORT_REFERENCE = re.compile(
-        r"(?P<given>[A-Z][\w-]{0,40})\s+(?P<family>[A-Z][\w-]{0,40})(?P<etal>\s+et al\.?)?,?\s+(?P<title>[^.]{1,300}?)[.,]\s+"
-        r"(?P<journal>[A-Z][^.(]{1,200}?)\s*\((?P<year>\d{4})\),?\s*" + _DOI_FORMS)
-    _APA_REFERENCE = re.compile(
-        r"(?P<family>[A-Z][\w-]{0,40}),\s+(?P<given>[A-Z][\w.\s-]{0,40}?)(?P<etal>,?\s+(?:et al\.|…|&)[^(]{0,500})?\s*"
-        r"\((?P<year>\d{4})\)\.\s+(?P<title>[^.]{1,300})\.\s+(?P<journal>[^,.]{1,200}?)(?:,\s*(?P<volume>\d+)(?:\((?P<issue>[^)]+)\))?)?"
-        r"(?:,\s*(?P<pages>[\w–-]+))?\.\s*" + _DOI_FORMS)
+    def article(self) -> tuple[dict, dict | None]:
+        """The source article to cite, read from the reference in the terms, the citation section
+        or the notice; and the one manuscripts in Chinese cite, where the README names another."""
+        found: dict[str, tuple[Reference, int, str]] = {}
+        unread: tuple[int, str] | None = None
+        for lang in LANGUAGES:
+            for lines, segment, cited in self.reference_segments(lang):
+                number = lines[0]
+                reference = parse_bibtex(segment) if segment.lstrip().startswith("@") else reference_in(segment)
+                if reference is None:
+                    if unread is None and (find_dois(segment) or re.search(r"\b(?:19|20)\d\d\b", segment)):
+                        unread = (number, segment)
+                    continue
+                if cited:  # a line of a citation section: the article's own, not a further publication
+                    self.article_lines |= set(lines)
+                    self.represented |= set(lines)
+                found.setdefault("zh" if reference.chinese else "en", (reference, number, segment))
+        if "en" not in found and "zh" in found:
+            found["en"] = found.pop("zh")  # the only article there is, whatever its language
+        if "en" not in found:
+            if unread:
+                self.warn(unread[0], f"a reference datasite could not read: '{_one_line(unread[1], 120)}': fill in `article`")
+            else:
+                self.warn(None, "no source article found: fill in `article`")
+            return {"authors": [{"family": "TODO", "given": "TODO"}], "title": "TODO: the article to cite",
+                    "journal": "TODO", "year": date.today().year}, None
+        reference, number, segment = found["en"]
+        self.infer(("article",), number, f"read as a reference ({reference.style}) from '{_one_line(segment, 100)}': are "
+                                         "the authors, title, journal, year and DOI right?")
+        article = reference.as_article()
+        translated = None
+        if "zh" in found and found["zh"][0].as_article() != article:
+            reference, number, segment = found["zh"]
+            translated = {"zh": reference.as_article()}
+            self.infer(("article_for", "zh"), number, f"the article manuscripts in Chinese cite, read as a reference "
+                                                      f"({reference.style}) from '{_one_line(segment, 100)}'")
+        return article, translated
 
-    def article(self, clauses: list[dict], names: dict, notice: dict | None) -> dict:
-        texts = [c["body"]["en"] for c in clauses] + [s.text() for s in self.sections("en", "citation")]
-        texts += [notice["en"]] if notice else []
-        for text in texts:
-            found = self._SHORT_REFERENCE.search(text) or self._APA_REFERENCE.search(text)
-            if found:
-                authors = [{"family": found["family"], "given": found["given"].strip().rstrip(",")}]
-                et_al = bool(found["etal"])
-                listed = re.findall(r"([A-Z][\w-]+),\s+((?:[A-Z]\.\s*)+)", found["etal"] or "")
-                if listed and "et al" not in found["etal"]:  # an APA list of every author
-                    authors += [{"family": family, "given": given.strip()} for family, given in listed]
-                    et_al = False
-                article = {
-                    "authors": authors,
-                    "et_al": et_al,
-                    "title": found["title"].strip(),
-                    "journal": found["journal"].strip(),
-                    "year": int(found["year"]),
-                }
-                groups = found.groupdict()
-                for key in ("volume", "issue", "pages"):
-                    if groups.get(key):
-                        article[key] = groups[key].replace("–", "-")
-                article["doi"] = found["doi"].rstrip(".,;)")
-                return article
-        self.warn(None, "no source article found (Author et al. Title. Journal (Year), https://doi.org/…): "
-                        "fill in `article`")
-        return {"authors": [{"family": "Unknown", "given": "Unknown"}], "title": names["en"],
-                "journal": "Unknown", "year": 2000}
+    def reference_segments(self, lang: str):
+        """(lines, text, in a citation section) of what may be a reference, in the order a reader
+        meets them: each entry of a citation section (a line, a BibTeX block), the text after
+        "cite …:" in a line, a line with a DOI."""
+        half = self.by_language.get(lang)
+        if half is None:
+            return
+        lines = [line for line in half.preamble] + [line for s in half.sections if s.kind == "clause"
+                                                    for line in s.lines]
+        for section in self.sections(lang, "citation"):
+            bibtex: list[Line] = []
+            for line in section.lines:
+                if line.text.lstrip().startswith("@") or bibtex:  # a BibTeX entry, to its closing brace
+                    bibtex.append(line)
+                    text = "\n".join(item.text for item in bibtex)
+                    if text.count("{") and text.count("{") <= text.count("}"):
+                        yield [item.number for item in bibtex], text, True
+                        bibtex = []
+                    continue
+                if line.text.startswith(("```", "~~~")):
+                    continue
+                entry = _CITATION_ENTRY.match(line.text)
+                if entry and any(line.text[entry.start():].lstrip("-*• ").startswith(UI[other]["the_dataset"])
+                                 for other in LANGUAGES):
+                    continue  # the dataset's own citation, as the export writes it
+                yield [line.number], _CITE_CUE.split(line.text[entry.end():] if entry else line.text)[-1].strip(), True
+        for line in lines:
+            cues = list(_CITE_CUE.finditer(line.text))
+            for index, cue in enumerate(cues):  # the text from each "cite …:" to the next
+                end = cues[index + 1].start() if index + 1 < len(cues) else len(line.text)
+                yield [line.number], line.text[cue.end():end].strip(), False
+            if not cues and find_dois(line.text):
+                yield [line.number], line.text, False
 
     # --- mirrors --------------------------------------------------------------------------------
 
     def mirrors(self) -> tuple[list[dict], list[dict]]:
         mirrors: dict[str, Mirror] = {}
         region_titles: dict[str, dict[str, str]] = {}
+        region_lines: dict[str, int] = {}
         notes: dict[str, dict[str, list[str]]] = {}
         note_lines: dict[str, int] = {}
         for lang in LANGUAGES:
-            if lang == "zh" and self.by_language["zh"] is self.by_language["en"]:
-                break
             for section in self.sections(lang, "mirrors"):
-                region_titles.setdefault(section.region, {})[lang] = section.title
+                region_titles.setdefault(section.region, {})[lang] = section.title or REGION_TITLE[lang]
+                region_lines.setdefault(section.region, section.number)
+                previous: Mirror | None = None  # the mirror of the line above (its code may follow)
                 for line in section.lines:
                     parsed = parse_mirror_line(line.text)
-                    if not parsed:
+                    found = [parsed] if parsed else split_mirror_line(line.text)
+                    code_only = _CODE_LINE.fullmatch(line.text) if not found else None
+                    if code_only and previous is not None and lang not in previous.codes:
+                        previous.codes[lang] = (code_only.group(1), line.number)  # "-Password: xxxx" below its link
+                        self.represented.add(line.number)
+                        continue
+                    if not found:
                         # A shared password, an FTP address, a remark: the region's note, verbatim.
+                        previous = None
                         notes.setdefault(section.region, {}).setdefault(lang, []).append(line.text)
                         note_lines.setdefault(section.region, line.number)
                         if "://" in line.text:
@@ -802,34 +1186,38 @@ class Importer:
                                                    "code): kept as a note of its region; make it a mirror in "
                                                    "dataset.yml if it is one")
                         continue
-                    label, url, code = parsed
                     self.represented.add(line.number)
-                    mirror = mirrors.setdefault(url, Mirror(url, {}, {}, section.region, {}))
-                    mirror.labels[lang] = label
-                    mirror.lines[lang] = line.number
-                    if code:
-                        mirror.codes[lang] = (code, line.number)
+                    for label, url, code in found:
+                        mirror = mirrors.setdefault(url, Mirror(url, {}, {}, section.region, {}))
+                        mirror.written.setdefault(lang, label)
+                        mirror.labels[lang] = label if self.labels_as_written else self.mirror_label(label, url, lang)
+                        mirror.lines[lang] = line.number
+                        if code:
+                            mirror.codes[lang] = (code, line.number)
+                        previous = mirror
         regions = []
-        for region, titles in region_titles.items():
-            for lang in LANGUAGES:
-                titles.setdefault(lang, titles.get("en") or titles.get("zh"))
-            entry = {"id": region, "title": {lang: titles[lang] for lang in LANGUAGES}}
+        for index, (region, titles) in enumerate(region_titles.items()):
+            entry = {"id": region, "title": self.line_pair(titles, f"the title of region '{region}'",
+                                                           region_lines[region], ("regions", index, "title"))}
             if region == "china":
                 entry["first_for_languages"] = ["zh"]
+            if region in ("china", "international"):
+                said = "in China (listed first on the Chinese pages)" if region == "china" else "outside China"
+                self.infer(("regions", index), region_lines[region], f"read from its title as the mirrors for readers "
+                                                                     f"{said}")
+            if not any(title for title in titles.values() if title not in REGION_TITLE.values()):
+                self.infer(("regions", index, "title"), region_lines[region], "the links have no heading: the "
+                                                                              "region's title is datasite's")
             if region in notes:
                 texts = {lang: "\n".join(lines) for lang, lines in notes[region].items()}
-                if self.by_language["zh"] is self.by_language["en"]:
-                    texts = {lang: next(iter(texts.values())) for lang in LANGUAGES}
-                entry["note"] = self.both(texts, f"the note of region '{region}'", note_lines[region])
+                entry["note"] = self.passage(texts, f"the note of region '{region}'", note_lines[region])
             regions.append(entry)
         result, ids = [], Ids({r["id"] for r in regions})
         for mirror in mirrors.values():
-            for lang in LANGUAGES:
-                if lang not in mirror.labels:
-                    if self.by_language["zh"] is not self.by_language["en"]:
-                        other = next(iter(mirror.lines.values()))
-                        self.warn(other, f"mirror {mirror.url} is listed in {', '.join(mirror.labels)} only")
-                    mirror.labels[lang] = next(iter(mirror.labels.values()))
+            index = len(result)
+            if len(mirror.labels) < len(LANGUAGES) and len(self.by_language) == len(LANGUAGES):
+                self.warn(next(iter(mirror.lines.values())),
+                          f"mirror {mirror.url} is listed in {', '.join(mirror.labels)} only")
             codes = {code for code, _ in mirror.codes.values()}
             code = None
             if len(codes) > 1:
@@ -839,11 +1227,20 @@ class Importer:
                 code = in_url if in_url in codes else mirror.codes.get("en", next(iter(mirror.codes.values())))[0]
                 self.warn(min(n for _, n in mirror.codes.values()),
                           f"mirror {mirror.url} has different codes: {details}; kept {code}")
+                self.infer(("mirrors", index, "code"), min(n for _, n in mirror.codes.values()),
+                           f"the README gives different codes ({details}): {code} was kept")
             elif codes:
                 code = codes.pop()
-            base = slug(mirror.labels["en"]) or slug(urlsplit(mirror.url).hostname or "") or "mirror"
-            entry = {"id": ids.make(base), "region": mirror.region,
-                     "label": {lang: mirror.labels[lang] for lang in LANGUAGES}, "url": mirror.url}
+            first_line = min(mirror.lines.values())
+            label = self.line_pair(dict(mirror.labels), f"the label of mirror {mirror.url}", first_line,
+                                   ("mirrors", index, "label"))
+            changed = {lang: written for lang, written in mirror.written.items() if written != mirror.labels[lang]}
+            if changed:
+                said = "; ".join(f"'{mirror.labels[lang]}' from '{written}'" for lang, written in changed.items())
+                self.infer(("mirrors", index, "label"), first_line, f"the service's name, without the words around "
+                                                                    f"it: {said}")
+            base = slug(label["en"]) or slug(urlsplit(mirror.url).hostname or "") or "mirror"
+            entry = {"id": ids.make(base), "region": mirror.region, "label": label, "url": mirror.url}
             if code:
                 entry["code"] = code
             result.append(entry)
@@ -851,33 +1248,47 @@ class Importer:
             return self.no_mirrors(regions)
         return regions, result
 
+    @staticmethod
+    def mirror_label(label: str, url: str, lang: str) -> str:
+        """The service's name: the label without the words around it, or, where the label says
+        nothing of where it leads ("Link", "下载", the bare host), the service's name by its host."""
+        cleaned = service_label(label, url)
+        known = service_of(url)
+        if known and (cleaned.lower() in _GENERIC_LABELS or cleaned == urlsplit(url).hostname):
+            return known[lang]
+        return cleaned
+
     def no_mirrors(self, regions: list[dict]) -> tuple[list[dict], list[dict]]:
         """No mirror list: the data lies in the repository beside the README, whose web address
         git knows; without one, a placeholder to fill in."""
         url = repository_url(self.folder) if self.folder else None
         title = self.halves[0].number
+        path = ("mirrors", 0)
         if url:
             self.warn(title, f"no mirror list: the repository {url} is the one mirror (the data lies beside "
                              "the README); add mirrors to dataset.yml if there are others")
+            self.infer(path, title, f"the README lists no mirror: the repository {url} (git's remote origin)")
             host = urlsplit(url).hostname or "repository"
             label = {"github.com": "GitHub", "gitlab.com": "GitLab", "gitee.com": "Gitee"}.get(host, host)
             mirror_label = {"en": label, "zh": label}
         else:
-            url = "https://example.org/replace-with-the-download-address"
-            self.warn(title, f"no mirror list and no git remote: mirror 'download' is a placeholder ({url}); "
+            url = f"https://{PLACEHOLDER_HOST}/download"
+            self.warn(title, "no mirror list and no git remote: mirror 'download' is a placeholder; "
                              "fill in `mirrors` in dataset.yml")
             mirror_label = {"en": "Download", "zh": "下载"}
-        region = {"id": "repository", "title": {"en": "Download", "zh": "下载地址"}}
+        region = {"id": "repository", "title": dict(REGION_TITLE)}
         return regions + [region], [{"id": "download", "region": "repository", "label": mirror_label, "url": url}]
 
     # --- contact, publications, related datasets ------------------------------------------------
 
     def contact(self) -> dict:
         contact: dict = {"person": {}, "intro": {}}
+        number = None
         for lang in LANGUAGES:
             lines = [line for section in self.sections(lang, "contact") for line in section.lines]
             intro = []
             for line in lines:
+                number = number or line.number
                 text = line.text
                 emails, wechat = find_emails(text), _WECHAT.search(text)
                 urls = [u for _, _, u in find_urls(text) if u.lower().startswith("http")]
@@ -898,42 +1309,55 @@ class Importer:
                     self.represented.add(line.number)
             if intro:
                 contact["intro"][lang] = "\n".join(intro)
-            first = intro[0] if intro else ""
-            person = re.search(r"contact\s+(.+?)\.?$", first) if lang == "en" else re.search(r"联系(.+?)[。.]?$", first)
-            contact["person"][lang] = person.group(1) if person else ""
-        for key in ("person", "intro"):
-            values = contact[key]
-            if not any(values.values()):
-                del contact[key]
-                continue
-            for lang in LANGUAGES:
-                values[lang] = values.get(lang) or next(v for v in values.values() if v)
-        if "person" not in contact:
+                found = _CONTACT_PERSON[lang].search(intro[0])
+                if found:
+                    contact["person"][lang] = found.group("person").strip().rstrip(".。").strip()
+                elif len(intro) == 1 and _is_label(intro[0]) and not find_urls(intro[0]):
+                    contact["person"][lang] = intro[0]  # a line that only names whom to write to
+                else:  # "Clara Vogt, Institute of …, address": the name before the affiliation
+                    named = _NAME_FIRST[lang].match(intro[0])
+                    if named:
+                        contact["person"][lang] = named.group("person")
+        intro = contact.pop("intro")
+        if intro:
+            contact["intro"] = self.passage(intro, "the contact's text", number)
+        people = contact.pop("person")
+        if people:
+            contact["person"] = self.line_pair(people, "the contact person", number, ("contact", "person"))
+            self.infer(("contact", "person"), number, "the person named in the contact's first line")
+        else:
             self.warn(None, "no contact person found: fill in `contact.person`")
-            contact["person"] = {lang: "—" for lang in LANGUAGES}
-        return contact
+            contact["person"] = {"en": "TODO: whom to contact", "zh": "TODO：联系人"}
+        return {key: contact[key] for key in ("person", "intro", "email", "wechat", "url") if key in contact}
 
     def listed(self) -> list[dict]:
         """Publications, paired line by line; references in a citation section other than the
         formats datasite itself writes (APA, GB/T, the dataset) are publications too."""
         for section in self.sections("en", "citation") + self.sections("zh", "citation"):
             self.represented |= {line.number for line in section.lines if _CITATION_ENTRY.match(line.text)}
+        lead_ins = {line.number for lang in LANGUAGES for s in self.sections(lang, "citation") for line in s.lines
+                    if self.article_lines and _CITE_CUE.search(line.text)
+                    and not line.text[_CITE_CUE.search(line.text).end():].strip()}
+        self.represented |= lead_ins  # "please cite:" above the article's reference: the cite page says it
         lines = {lang: [line for s in self.sections(lang, "publications") for line in s.lines]
                  + [line for s in self.sections(lang, "citation") for line in s.lines
-                    if not _CITATION_ENTRY.match(line.text)] for lang in LANGUAGES}
-        if self.by_language["zh"] is self.by_language["en"]:
-            return [{"text": {lang: line.text for lang in LANGUAGES}} for line in lines["en"]]
+                    if not _CITATION_ENTRY.match(line.text) and line.number not in self.article_lines | lead_ins]
+                 for lang in LANGUAGES}
+        self.represented |= {line.number for found in lines.values() for line in found
+                             if line.text.lstrip().startswith(("```", "~~~"))}  # a code block's fences
+        lines = {lang: _blocks(found) for lang, found in lines.items()}
         out = []
         for index in range(max(len(lines["en"]), len(lines["zh"]))):
             pair = {lang: lines[lang][index] if index < len(lines[lang]) else None for lang in LANGUAGES}
             present = next(line for line in pair.values() if line is not None)
-            if None in pair.values():
-                self.warn(present.number, "a publication without a counterpart in the other language: copied")
-            out.append({"text": {lang: (pair[lang] or present).text for lang in LANGUAGES}})
+            text = self.passage({lang: line.text if line else None for lang, line in pair.items()},
+                                "a publication", present.number)
+            out.append({"text": text})
         return out
 
     def related(self) -> list[dict]:
         found: dict[str, dict] = {}
+        lines: dict[str, int] = {}
         for lang in LANGUAGES:
             for section in self.sections(lang, "related"):
                 last = None
@@ -950,16 +1374,17 @@ class Importer:
                         continue
                     label, url, _, rest = parts
                     last = entry = found.setdefault(url, {"name": {}, "url": url})
+                    lines.setdefault(url, line.number)
                     entry["name"][lang] = label or url
                     if rest:
                         entry.setdefault("note", {})[lang] = rest.lstrip("—–- ").strip()
                     self.represented.add(line.number)
         out = []
-        for entry in found.values():
-            for key in ("name", "note"):
-                if key in entry:
-                    for lang in LANGUAGES:
-                        entry[key].setdefault(lang, next(iter(entry[key].values())))
+        for index, (url, entry) in enumerate(found.items()):
+            entry["name"] = self.line_pair(entry["name"], f"the name of related dataset {url}", lines[url],
+                                           ("related_datasets", index, "name"))
+            if "note" in entry:
+                entry["note"] = self.passage(entry["note"], f"the note of related dataset {url}", lines[url])
             out.append(entry)
         return out
 
@@ -996,7 +1421,8 @@ class Importer:
             tokens_out |= set(_CODE.findall(text))
         for half in self.halves:
             for line in half.preamble + [line for section in half.sections for line in section.lines]:
-                self._check_line(line, lines_out, tokens_out)
+                if line.number not in self.switches or line.number in self.represented - self.switches:
+                    self._check_line(line, lines_out, tokens_out)
 
     def _check_line(self, line: Line, lines_out: set[str], tokens_out: set[str]) -> None:
         """A line is kept verbatim in a field, or it is a value datasite keeps in its own field (a
@@ -1018,24 +1444,6 @@ def _creative_commons(short: str) -> tuple[str, str]:
     if kind == "0":
         return "CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/"
     return f"CC-{kind}-{version}", f"https://creativecommons.org/licenses/{kind.lower()}/{version}/"
-
-
-def repository_url(folder: Path) -> str | None:
-    """The web address of the git repository that holds `folder` (its `origin`), if any."""
-    try:
-        result = subprocess.run(["git", "-C", str(folder), "config", "--get", "remote.origin.url"],
-                                capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    remote = result.stdout.strip()
-    ssh = re.fullmatch(r"(?:ssh://)?git@([\w.-]+)[:/]([\w./-]+?)(?:\.git)?/?", remote)
-    if ssh:
-        remote = f"https://{ssh.group(1)}/{ssh.group(2)}"
-    elif re.fullmatch(r"https?://[^\s@]+", remote):
-        remote = re.sub(r"\.git/?$", "", remote)
-    else:
-        return None
-    return remote
 
 
 def text_values(value) -> list[str]:
@@ -1074,14 +1482,19 @@ def import_readme(raw: bytes, name: str, folder: Path | None = None) -> ImportRe
     data, why_not = embedded_data(text, name)
     if data is not None:
         return ImportResult(data, [])
-    result = Importer(text, name, folder).run()
+    # An export's labels are the data's own, as a person confirmed them: kept as written.
+    result = Importer(text, name, folder, labels_as_written=why_not is not None).run()
     if why_not:
         result.warnings.insert(0, f"{name}: written by datasite, but {why_not}: its text is imported")
     return result
 
 
 class _Dumper(yaml.SafeDumper):
-    """Multi-line texts as literal blocks (|), as a person would write them."""
+    """Multi-line texts as literal blocks (|), as a person would write them; a value met twice is
+    written out twice (dataset.yml refuses aliases)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str):
@@ -1094,5 +1507,5 @@ _Dumper.add_representer(str, _represent_str)
 
 def to_yaml(data: dict, source: str) -> str:
     header = (f"# dataset.yml, imported from {source} by `datasite import`.\n"
-              "# Check it with `datasite check`; review the description and any warnings of the import.\n\n")
+              "# `datasite check` lists what the import inferred or copied: check each, then `datasite confirm KEY`.\n\n")
     return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100000)

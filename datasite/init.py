@@ -14,9 +14,11 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
-from .loader import load_dataset
+from .loader import LoadedDataset, load_dataset
 from .problems import DatasetError
-from .sync import atomic_write, lock_path_for, published_anchors, scan_pages, translation_units, write_lock
+from .repository import published_site_url
+from .review import PLACEHOLDER_HOST, ReviewItem, covers
+from .sync import atomic_write, lock_path_for, scan_pages, translation_units, write_lock
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -35,7 +37,9 @@ FILES = {
 class InitResult:
     written: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # what `datasite check` says right after
+    problems: list[str] = field(default_factory=list)  # errors `datasite check` finds right after
+    review: list[str] = field(default_factory=list)  # values to confirm or fill in, located (check's warnings)
+    readme: str = "README.dataset.md"  # where the README export went
 
 
 class InitRefused(Exception):
@@ -50,18 +54,29 @@ def requirement() -> str:
         return "datasite"
 
 
-def skeleton(root: Path) -> str:
+def skeleton(root: Path) -> tuple[str, list[ReviewItem]]:
+    """A commented dataset.yml to fill in, and what in it was made from the folder and git."""
     from .importer import slug
 
     name = root.resolve().name or "dataset"
     ident = slug(name) or "dataset"  # "2024-soil-survey" -> "m-2024-soil-survey": an id starts with a letter
     readable = re.sub(r"[-_]+", " ", name).strip() or "Dataset"
+    found = published_site_url(root)
+    site_url = found[0] if found else f"https://{PLACEHOLDER_HOST}/"
     text = (TEMPLATES / "dataset.yml").read_text(encoding="utf-8")
-    return text.format(id=ident, name=readable.replace('"', "'"), year=date.today().year)
+    review = [ReviewItem(key, "inferred", "the folder's name", f"made from the folder's name '{name}'")
+              for key in ("id", "name", "title")]
+    if found:
+        review.append(ReviewItem("site_url", "inferred", found[1], "where GitHub Pages publishes the site"))
+    return text.format(id=ident, name=readable.replace('"', "'"), year=date.today().year, site_url=site_url), review
 
 
-def init_repository(root: Path, readme: Path | None, *, force: bool, install: str | None = None) -> InitResult:
-    """Write the files of a datasite site into `root`; refuses to replace any without `force`."""
+def init_repository(root: Path, readme: Path | None, *, force: bool, install: str | None = None,
+                    own_readme: bool = False) -> InitResult:
+    """Write the files of a datasite site into `root`; refuses to replace any without `force`.
+
+    `own_readme`: the README export replaces README.md (committed, so git keeps the hand-written
+    one), so the page GitHub shows never goes stale."""
     from .importer import ImportFailure, import_readme, to_yaml
 
     # Also the files written after dataset.yml: the lock file and the generated ones.
@@ -73,6 +88,13 @@ def init_repository(root: Path, readme: Path | None, *, force: bool, install: st
     result = InitResult()
     if readme is None and (root / "README.md").is_file():
         readme = root / "README.md"
+    if own_readme:
+        from .export import take_readme
+
+        refusal = take_readme(root, check_only=True)
+        if refusal:
+            raise InitRefused(refusal)
+    review: list[ReviewItem] = []
     if readme is not None:
         try:
             imported = import_readme(readme.read_bytes(), readme.name, readme.resolve().parent)
@@ -82,8 +104,9 @@ def init_repository(root: Path, readme: Path | None, *, force: bool, install: st
             raise InitRefused(f"{readme}: {exc}") from None
         data_text = to_yaml(imported.data, readme.name)
         result.warnings += imported.warnings
+        review = imported.review
     else:
-        data_text = skeleton(root)
+        data_text, review = skeleton(root)
     contents = {
         "dataset.yml": data_text,
         "requirements.txt": (install or requirement()) + "\n",
@@ -101,20 +124,38 @@ def init_repository(root: Path, readme: Path | None, *, force: bool, install: st
     except DatasetError as exc:
         result.problems += [str(p) for p in exc.problems]
         return result
-    # The texts as imported are what the author wrote in both languages: confirmed as they are.
-    pages, _ = scan_pages(root / "docs")
-    lock = lock_path_for(root / "dataset.yml")
-    write_lock(lock, translation_units(loaded, pages), None, {}, published_anchors(loaded))
+    lock = write_import_lock(loaded, root / "docs", review)
     result.written.append(lock.name)
-    from .export import TARGETS, export
+    from .export import TARGETS, export, take_readme
 
+    if own_readme:
+        take_readme(root)
     for path, _ in export(loaded.dataset, root, list(TARGETS), check=False):
         result.written.append(path.name)
+        if path.name.startswith("README"):
+            result.readme = path.name
     from .sync import check_sync
 
     report = check_sync(loaded, root / "docs", lock)
-    result.problems += [str(p) for p in report.errors + report.warnings]
+    result.problems += [str(p) for p in report.errors]
+    result.review += [str(p) for p in report.warnings]
     return result
+
+
+def write_import_lock(loaded: LoadedDataset, docs: Path, review: list[ReviewItem]) -> Path:
+    """The lock of a dataset a tool has just written: the texts read as their author wrote them
+    are confirmed as they are; what the tool inferred or copied is listed to review, and no anchor
+    is recorded (nothing is published yet: ids may still change). Anchors recorded by a person
+    (`datasite confirm --all`) before are kept."""
+    from .sync import read_anchors
+
+    pages, _ = scan_pages(docs)
+    units = translation_units(loaded, pages)
+    reviewed = {unit.key for unit in units if any(covers(item.key, unit.key) for item in review)}
+    lock = lock_path_for(loaded.path)
+    write_lock(lock, units, {unit.key for unit in units} - reviewed, {}, read_anchors(lock),
+               {item.key: item for item in review})
+    return lock
 
 
 def add_ignored(path: Path) -> bool:

@@ -271,6 +271,12 @@ def cross_reference_problems(loaded: LoadedDataset) -> list[Problem]:
             if counts[item.id] > 1:
                 problems.append(loaded.problem(
                     (name, index, "id"), f"id '{item.id}' is used more than once in {' and '.join(list_names)}"))
+    for index, clause in enumerate(dataset.clauses):
+        if clause.title.languages != clause.body.languages:
+            problems.append(loaded.problem(("clauses", index, "title"),
+                                           f"the title is in {', '.join(clause.title.languages)}, the body in "
+                                           f"{', '.join(clause.body.languages)}: a clause has its title in the "
+                                           "languages of its body (`only` the same in both)"))
     region_ids = {r.id for r in dataset.regions}
     for index, mirror in enumerate(dataset.mirrors):
         if mirror.region not in region_ids:

@@ -200,7 +200,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
             self.page_counts = {}
             try:
                 self.build = pipeline.prepare(self.data_path, Path(config.docs_dir), link_mode=self.link_mode,
-                                              strict=config.strict)
+                                              strict=config.strict, directory_urls=config.use_directory_urls)
             except pipeline.BuildFailure as exc:
                 raise PluginError(f"datasite: {exc}") from None
             for warning in self.build.warnings:
@@ -348,6 +348,8 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
             return  # an inner language build; the first language's event comes last
         site_dir = Path(config.site_dir)
         pipeline.finish(self.build, site_dir)
+        if not config.site_url:
+            pipeline.drop_sitemaps(site_dir)
         pipeline.split_search_index(site_dir)
         if self.offline:
             inline_search_index(site_dir)

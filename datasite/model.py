@@ -150,6 +150,71 @@ class LocalizedLine(Localized):
     zh: Line
 
 
+Language = Annotated[str, _pattern("^(" + "|".join(LANGUAGES) + ")$", "one of " + ", ".join(LANGUAGES))]
+
+
+class Passage(Strict, kw_only=True):
+    """A text as its author wrote it: in every language of the site, or, when `only` says so, in
+    those languages alone (a line the author wrote in Chinese only is not translated by copying
+    it). Shown on the pages of its languages; the sync check accepts the missing ones."""
+
+    en: Text | None = None
+    zh: Text | None = None
+    only: list[Language] | None = None
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(language for language in LANGUAGES if getattr(self, language) is not None)
+
+    def get(self, language: str) -> str | None:
+        """The text in `language`, or None where the author wrote none."""
+        return getattr(self, language)
+
+    def __getitem__(self, language: str) -> str:
+        text = getattr(self, language)
+        if text is None:
+            raise KeyError(f"no {language} text (only: {', '.join(self.languages)})")
+        return text
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        for language in self.languages:
+            yield language, getattr(self, language)
+
+
+class PassageLine(Passage, kw_only=True):
+    """A one-line Passage: the title of a clause written in some languages only."""
+
+    en: Line | None = None
+    zh: Line | None = None
+
+
+@Check
+def _check_passage(value: Passage) -> None:
+    present = value.languages
+    if value.only is None:
+        missing = [language for language in LANGUAGES if language not in present]
+        if missing:
+            raise ValueError(f"missing the '{missing[0]}' text (every text needs {', '.join(LANGUAGES)}; if its "
+                             f"author wrote it in {', '.join(present) or 'one language'} only, say "
+                             f"`only: [{', '.join(present) or LANGUAGES[0]}]`)")
+        return
+    named = list(dict.fromkeys(value.only))
+    if not named or len(named) != len(value.only):
+        raise ValueError("`only` names each language once (e.g. only: [zh])")
+    if set(named) == set(LANGUAGES):
+        raise ValueError("`only` names every language: leave it out")
+    for language in LANGUAGES:
+        if language in named and language not in present:
+            raise ValueError(f"`only` names {language}, but there is no '{language}' text")
+        if language not in named and language in present:
+            raise ValueError(f"there is a '{language}' text, but `only` does not name {language}: add it to "
+                             "`only`, or remove `only` if the text exists in every language")
+
+
+Written = Annotated[Passage, _check_passage]
+WrittenLine = Annotated[PassageLine, _check_passage]
+
+
 class License(Strict):
     name: LocalizedLine
     short: Text
@@ -160,6 +225,13 @@ class License(Strict):
 class Person(Strict):
     family: Line
     given: Line
+
+    @property
+    def name(self) -> str:
+        """The name as it is written: "Mira Holt", and a Chinese one family name first ("霍米拉")."""
+        if any("\u3400" <= c <= "\u9fff" for c in self.family + self.given):
+            return self.family + self.given
+        return f"{self.given} {self.family}"
 
 
 class Article(Strict, kw_only=True):
@@ -175,7 +247,6 @@ class Article(Strict, kw_only=True):
     url: Url | None = None
 
 
-Language = Annotated[str, _pattern("^(" + "|".join(LANGUAGES) + ")$", "one of " + ", ".join(LANGUAGES))]
 TimeZone = Annotated[str, _pattern(r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)+$", "an IANA time zone such as Asia/Shanghai")]
 
 
@@ -186,7 +257,7 @@ class Region(Strict):
     # network) to readers whose time zone is one of these IANA names.
     first_for_languages: list[Language] = field(default_factory=list)
     first_for_time_zones: list[TimeZone] = field(default_factory=list)
-    note: Localized | None = None  # shown above the region's mirrors (a shared password, an FTP address)
+    note: Written | None = None  # shown above the region's mirrors (a shared password, an FTP address)
 
 
 class Mirror(Strict):
@@ -197,7 +268,7 @@ class Mirror(Strict):
     code: Annotated[str, _pattern(r"^[A-Za-z0-9._~-]{1,64}$",
                                   "an extraction code of letters, digits and . _ ~ - (at most 64)")] | None = None
     recommended: bool = False  # listed first in its region, and marked
-    note: Localized | None = None  # shown beside the mirror (what it holds, who it suits)
+    note: Written | None = None  # shown beside the mirror (what it holds, who it suits)
     # A mirror that is gone keeps its anchor (papers print /download/#id): listed as retired, unlinked.
     retired: date | None = None
 
@@ -244,13 +315,19 @@ class Change(Strict, kw_only=True):
 
 class Clause(Strict):
     id: Slug
-    title: LocalizedLine
-    body: Localized
+    # A clause its author wrote in some languages only says so in both (`only`); its anchor stays
+    # in every language, where the page says which language to read it in.
+    title: WrittenLine
+    body: Written
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.body.languages
 
 
 class Contact(Strict):
     person: LocalizedLine
-    intro: Localized | None = None
+    intro: Written | None = None
     email: Email | None = None
     wechat: Annotated[str, _pattern(r"^[A-Za-z][-_A-Za-z0-9]{2,63}$", "a WeChat ID: a letter, then 2 to 63 letters, "
                                     "digits, - or _")] | None = None
@@ -260,7 +337,7 @@ class Contact(Strict):
 class Publication(Strict):
     """A further publication about or using the data, shown on the cite page as written."""
 
-    text: Localized
+    text: Written
     doi: Doi | None = None
     url: Url | None = None
 
@@ -268,7 +345,7 @@ class Publication(Strict):
 class RelatedDataset(Strict):
     name: LocalizedLine
     url: Url
-    note: Localized | None = None
+    note: Written | None = None
 
 
 class LinkCheck(Strict):
@@ -279,12 +356,30 @@ class LinkCheck(Strict):
     ttl_hours: Annotated[float, Meta(gt=0)] = 24.0
 
 
+# A character of a script written without spaces between words (Han, kana, Hangul) carries about
+# as much as two and a half Latin letters: what a reader reads, not what a byte count says.
+_DENSE = ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF),
+          (0x20000, 0x3134F))
+DENSE_WEIGHT = 2.5
+DESCRIPTION_MINIMUM = 50  # Google Dataset Search's minimum, in Latin characters
+
+
+def reading_length(text: str) -> float:
+    """The length of a text in Latin-script characters: a Han, kana or Hangul character counts 2.5."""
+    dense = sum(1 for c in text if any(low <= ord(c) <= high for low, high in _DENSE))
+    return len(text) - dense + DENSE_WEIGHT * dense
+
+
 @Check
 def _check_description(value: Localized) -> None:
-    # Google Dataset Search wants 50 to 5000 characters.
+    # Google Dataset Search wants 50 to 5000 characters; 20 Chinese characters say as much as 50 Latin ones.
     for language, text in value.items():
-        if not 50 <= len(text) <= 5000:
-            raise ValueError(f"the {language} description has {len(text)} characters; use 50 to 5000")
+        if len(text) > 5000:
+            raise ValueError(f"the {language} description has {len(text)} characters; use at most 5000")
+        if reading_length(text) < DESCRIPTION_MINIMUM:
+            raise ValueError(f"the {language} description is too short ({len(text)} characters); write at least "
+                             f"{DESCRIPTION_MINIMUM} Latin-script characters or "
+                             f"{DESCRIPTION_MINIMUM / DENSE_WEIGHT:g} Chinese ones (a sentence or two)")
 
 
 class Dataset(Strict, kw_only=True):
@@ -292,13 +387,15 @@ class Dataset(Strict, kw_only=True):
     name: LocalizedLine
     title: LocalizedLine
     description: Annotated[Localized, _check_description]
-    notice: Localized | None = None  # shown on the home page above the description (a banner, an attribution)
+    notice: Written | None = None  # shown on the home page above the description (a banner, an attribution)
     site_url: Url | None = None  # where the site is published; canonical and citation URLs use it
     doi: Doi | None = None  # of the dataset itself (a Zenodo concept DOI, say); the article has its own
     creators: list[Person] | None = None  # of the dataset; the article's authors if not given
     updated: date | None = None  # last revision of this file's content; the citation access date
     license: License
     article: Article
+    # The article manuscripts in a language cite instead (a Chinese article, cited by Chinese papers).
+    article_for: dict[Language, Article] = field(default_factory=dict)
     regions: Annotated[list[Region], NonEmpty]
     mirrors: Annotated[list[Mirror], NonEmpty]
     clauses: Annotated[list[Clause], NonEmpty]
@@ -342,6 +439,15 @@ class Dataset(Strict, kw_only=True):
             return None
         return int(datetime.combine(self.updated, datetime.min.time(), tzinfo=timezone.utc).timestamp())
 
+    def article_in(self, language: str) -> Article:
+        """The article a manuscript written in `language` cites."""
+        return self.article_for.get(language, self.article)
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every article to cite: the source article, then those of particular languages."""
+        return [self.article] + [a for a in self.article_for.values() if a != self.article]
+
     @property
     def dataset_creators(self) -> list[Person]:
         return self.creators or self.article.authors
@@ -355,7 +461,7 @@ class Dataset(Strict, kw_only=True):
         return sorted((m for m in self.mirrors if m.region == region.id), key=lambda m: not m.recommended)
 
 
-def translatable_fields(dataset: Dataset) -> Iterator[tuple[tuple, str, Localized]]:
+def translatable_fields(dataset: Dataset) -> Iterator[tuple[tuple, str, "Localized | Passage"]]:
     """Every Localized value as (YAML path, stable key, value).
 
     The stable key names list items by their `id`, so it survives reordering; it is the key
@@ -363,7 +469,7 @@ def translatable_fields(dataset: Dataset) -> Iterator[tuple[tuple, str, Localize
     """
 
     def walk(node: object, path: tuple, key: str) -> Iterator[tuple[tuple, str, Localized]]:
-        if isinstance(node, Localized):
+        if isinstance(node, (Localized, Passage)):
             yield path, key, node
         elif isinstance(node, Struct):
             for name in node.__struct_fields__:

@@ -10,10 +10,13 @@ engine needs a new adapter and nothing here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from .links import check_links, default_cache_path, network_unavailable
 from .links.cache import VerdictCache
@@ -24,6 +27,7 @@ from .links.verdict import CheckOptions, Verdict
 from .loader import LoadedDataset, load_dataset
 from .model import LANGUAGES, Dataset, LinkCheck
 from .problems import DatasetError
+from .review import placeholder_reason
 from .render.citation import bib_file, ris_file
 from .render.memo import MEMO
 from .render.feed import atom_feed
@@ -84,10 +88,12 @@ class SiteBuild:
         return list(GENERATED_PAGES) + [page.name for page in pages]
 
 
-def prepare(data_path: Path, docs_dir: Path, *, link_mode: str = "off", strict: bool = False) -> SiteBuild:
+def prepare(data_path: Path, docs_dir: Path, *, link_mode: str = "off", strict: bool = False,
+            directory_urls: bool = True) -> SiteBuild:
     """Validate everything the build depends on and render its pages; raises BuildFailure.
 
-    `strict`: stale translations fail the build (they always do on CI).
+    `strict`: stale translations, unconfirmed values and placeholders fail the build (they
+    always do on CI). `directory_urls`: pages are `name/` (else `name.html`, the offline bundle).
     """
     try:
         loaded = load_dataset(data_path)
@@ -98,12 +104,15 @@ def prepare(data_path: Path, docs_dir: Path, *, link_mode: str = "off", strict: 
         raise BuildFailure([str(p) for p in report.errors])
     if report.warnings and (strict or in_ci()):
         raise BuildFailure([str(p) for p in report.warnings])
+    if loaded.dataset.site_url and placeholder_reason(loaded.dataset.site_url):
+        # (Refused above under --strict.) A local build links no placeholder: as if it were unset.
+        loaded = dataclasses.replace(loaded, dataset=msgspec.structs.replace(loaded.dataset, site_url=None))
     set_source_date(loaded.dataset)
     MEMO.open(render_cache_path(loaded.path))
     links = collect_links(loaded, docs_dir)
     verdicts, notices = site_link_verdicts(loaded, links, link_mode)
     # Everything is rendered now, so that a failure stops the build before the engine writes a file.
-    pages = {lang: render_pages(loaded.dataset, lang, verdicts) for lang in LANGUAGES}
+    pages = {lang: render_pages(loaded.dataset, lang, verdicts, directory_urls=directory_urls) for lang in LANGUAGES}
     assets = generated_assets(loaded.dataset)
     return SiteBuild(loaded, docs_dir, pages, links, verdicts, assets, [str(p) for p in report.warnings], notices)
 
@@ -200,6 +209,15 @@ def split_search_index(site_dir: Path) -> None:
     for language, part in search_indexes(index).items():
         # As the theme writes it (ASCII: the offline bundle loads it as a script from disk).
         atomic_write(site_dir / search_index_path(language), json.dumps(part, separators=(",", ":")))
+
+
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+
+
+def drop_sitemaps(site_dir: Path) -> None:
+    """A sitemap lists absolute URLs: without the site's address it could only list wrong ones."""
+    for name in SITEMAPS:
+        (site_dir / name).unlink(missing_ok=True)
 
 
 def finish(build: SiteBuild, site_dir: Path) -> None:

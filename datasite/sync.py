@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .loader import LoadedDataset, display_name
+from .loader import LoadedDataset, display_name, format_path
 from .model import LANGUAGES, translatable_fields
 from .problems import Problem
+from .review import ReviewItem, covers, placeholders
 from .tokens import spelled_tokens
 
 GENERATED_PAGES = ("index", "download", "license", "cite", "contact", "changes")
@@ -45,8 +46,10 @@ def token_problems(loaded: LoadedDataset) -> list[Problem]:
     problems = []
     for path, key, value in translatable_fields(loaded.dataset):
         tokens = {lang: spelled_tokens(text) for lang, text in value.items()}
-        reference = LANGUAGES[0]
-        for lang in LANGUAGES[1:]:
+        if len(tokens) < 2:
+            continue  # written in one language only: nothing to compare it with
+        reference, *others = tokens
+        for lang in others:
             missing = sorted(tokens[reference][k] for k in tokens[reference].keys() - tokens[lang].keys())
             extra = sorted(tokens[lang][k] for k in tokens[lang].keys() - tokens[reference].keys())
             if missing or extra:
@@ -188,11 +191,16 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
-def stale_problems(units: list[Unit], lock: dict[str, dict[str, str]]) -> list[Problem]:
+def stale_problems(units: list[Unit], lock: dict[str, dict[str, str]], reviewed: set[str] = frozenset()
+                   ) -> list[Problem]:
+    """`reviewed`: keys with a review item of their own, which says more than "unconfirmed"."""
     problems = []
     for unit in units:
         recorded = lock.get(unit.key)
-        if not recorded:
+        if unit.key in reviewed:
+            continue
+        if not recorded or set(recorded) != set(unit.texts):
+            # (A language added to or removed from a text is a new text of the others too.)
             # A new text: nobody has said yet that its languages match, so a later one-sided edit
             # could not be noticed. Said once, so that it is confirmed.
             where = unit.where
@@ -200,9 +208,9 @@ def stale_problems(units: list[Unit], lock: dict[str, dict[str, str]]) -> list[P
                                     "unconfirmed translation: check that both languages say the same, then run "
                                     f"`datasite confirm {unit.key}`"))
             continue
-        changed = [lang for lang in LANGUAGES if recorded.get(lang) != fingerprint(unit.texts[lang])]
-        if changed and len(changed) < len(LANGUAGES):
-            unchanged = [lang for lang in LANGUAGES if lang not in changed]
+        changed = [lang for lang in unit.texts if recorded.get(lang) != fingerprint(unit.texts[lang])]
+        if changed and len(changed) < len(unit.texts):
+            unchanged = [lang for lang in unit.texts if lang not in changed]
             where = unit.where
             problems.append(
                 Problem(
@@ -215,22 +223,37 @@ def stale_problems(units: list[Unit], lock: dict[str, dict[str, str]]) -> list[P
     return problems
 
 
+def read_review(path: Path) -> dict[str, ReviewItem]:
+    """The values a tool wrote and a person has not confirmed yet (see review.py)."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8")).get("review", {})
+        items = {key: ReviewItem.from_json(key, value) for key, value in entries.items() if isinstance(key, str)}
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return {}
+    return {key: item for key, item in items.items() if item is not None}
+
+
 def write_lock(path: Path, units: list[Unit], keys: set[str] | None, lock: dict,
-               anchors: dict[str, list[str]] | None = None) -> list[str]:
-    """Record current fingerprints for `keys` (all units if None), and the published anchors
-    (kept as they were if None); returns the keys written."""
+               anchors: dict[str, list[str]] | None = None,
+               review: dict[str, ReviewItem] | None = None) -> list[str]:
+    """Record current fingerprints for `keys` (all units if None), the published anchors and the
+    values to review (each kept as it was if None); returns the keys written."""
     known = {unit.key: unit for unit in units}
     entries = {k: v for k, v in lock.items() if k in known}
     written = []
     for key, unit in known.items():
         if keys is None or key in keys:
-            entries[key] = {lang: fingerprint(unit.texts[lang]) for lang in LANGUAGES}
+            entries[key] = {lang: fingerprint(text) for lang, text in unit.texts.items()}
             written.append(key)
     if anchors is None:
         anchors = read_anchors(path)
+    if review is None:
+        review = read_review(path)
     content = {"version": LOCK_VERSION, "fingerprints": dict(sorted(entries.items()))}
     if anchors:
         content["anchors"] = anchors
+    if review:
+        content["review"] = {key: item.as_json() for key, item in sorted(review.items())}
     text = json.dumps(content, ensure_ascii=False, indent=1) + "\n"
     atomic_write(path, text)
     return written
@@ -262,6 +285,34 @@ class SyncReport:
     units: list[Unit]
 
 
+def key_paths(loaded: LoadedDataset) -> dict[str, tuple]:
+    """Stable key ("mirrors.quark.label") -> key path, for every key of the file."""
+    return {format_path(path, loaded.ids): path for path in loaded.marks}
+
+
+def placeholder_problems(loaded: LoadedDataset) -> list[Problem]:
+    """Placeholders anywhere in the data: never published by a strict build, whoever confirmed them."""
+    problems = [loaded.problem(path, f"{why}: replace it with the real value") for path, why in placeholders(loaded.dataset)]
+    if loaded.dataset.site_url is None:
+        problems.append(loaded.problem(("site_url",), "not set: canonical links, the sitemap, citations "
+                                                      "and the site's QR code need it (for GitHub Pages: "
+                                                      "https://<user>.github.io/<repository>/)"))
+    return problems
+
+
+def review_problems(loaded: LoadedDataset, review: dict[str, ReviewItem]) -> list[Problem]:
+    """One located line per value a tool wrote that nobody has confirmed yet."""
+    paths = key_paths(loaded)
+    problems = [loaded.problem(paths[key], item.message()) for key, item in review.items() if key in paths]
+    return sorted(problems, key=lambda problem: (problem.line, problem.column))
+
+
+def unconfirmed_keys(loaded: LoadedDataset, review: dict[str, ReviewItem]) -> set[str]:
+    """The review items that still name a value of the file (and the translation units they hold)."""
+    paths = key_paths(loaded)
+    return {key for key in review if key in paths}
+
+
 def check_sync(loaded: LoadedDataset, docs_dir: Path, lock_file: Path) -> SyncReport:
     errors = token_problems(loaded)
     pages, page_problems = scan_pages(docs_dir)
@@ -269,9 +320,12 @@ def check_sync(loaded: LoadedDataset, docs_dir: Path, lock_file: Path) -> SyncRe
     units = translation_units(loaded, pages)
     lock, lock_problems = read_lock(lock_file)
     errors += lock_problems
+    review = read_review(lock_file)
+    warnings = placeholder_problems(loaded) + review_problems(loaded, review)
     if not lock_file.exists():  # one message rather than one per text
-        warnings = [Problem(display_name(lock_file), 1, 1, "", "no translation lock file: check the translations, "
-                            "then run `datasite confirm --all`")]
+        warnings.append(Problem(display_name(lock_file), 1, 1, "", "no translation lock file: check the "
+                                "translations, then run `datasite confirm --all`"))
     else:
-        warnings = stale_problems(units, lock) + anchor_problems(loaded, lock_file)
+        reviewed = {unit.key for unit in units if any(covers(key, unit.key) for key in unconfirmed_keys(loaded, review))}
+        warnings += stale_problems(units, lock, reviewed) + anchor_problems(loaded, lock_file)
     return SyncReport(errors, warnings, units)

@@ -72,6 +72,12 @@ def find_emails(text: str, *, whole_words: bool = False) -> list[tuple[int, int,
     return found
 
 
+def find_dois(text: str) -> list[str]:
+    """Every DOI in `text`, however it is written (a doi.org link, "DOI: 10.x/y", a bare 10.x/y),
+    trailing punctuation excluded; each once, in order."""
+    return list(dict.fromkeys(_trim(match.group()) for match in _DOI.finditer(text)))
+
+
 def doi_of_url(url: str) -> str | None:
     """The DOI a doi.org link resolves, so that "https://doi.org/10.1/x" and "DOI: 10.1/x" agree."""
     match = re.match(r"https?://(?:dx\.)?doi\.org/(10\.[0-9]{4,9}/.+)$", url, re.IGNORECASE)
@@ -87,8 +93,11 @@ def spelled_tokens(text: str) -> dict[str, str]:
         tokens.setdefault(email, email)
     for match in _DOI.finditer(text):
         tokens.setdefault(_trim(match.group()), _trim(match.group()))
-    for digits in _DIGITS.findall(text):
-        tokens.setdefault(digits, digits)
+    # Digits inside a link or DOI are compared as part of it (10.5555/x is not the number 5555).
+    spans = [(start, end) for start, end, _ in find_urls(text)] + [m.span() for m in _DOI.finditer(text)]
+    for match in _DIGITS.finditer(text):
+        if not any(start <= match.start() < end for start, end in spans):
+            tokens.setdefault(match.group(), match.group())
     return tokens
 
 

@@ -101,8 +101,10 @@ def _errors(value: Any, annotation: Any, path: KeyPath):
         if not isinstance(value, dict):
             yield path, "expected a mapping of keys (key: value)"
             return
-        _, item = get_args(bare)
+        key_type, item = get_args(bare)
         for key, entry in value.items():
+            if key_type is not str:  # keys with rules of their own (a language)
+                yield from _errors(key, key_type, path + (key,))
             yield from _errors(entry, item, path + (key,))
         return
 

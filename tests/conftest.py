@@ -51,6 +51,31 @@ def datasite(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     return run([sys.executable, "-m", "datasite.cli", *args], cwd, **env)
 
 
+REVIEW_LINE = re.compile(r"^\S+:\d+:\d+: (?P<key>\S+): (?:inferred|copied, not translated)\b.*`datasite confirm (?P=key)`",
+                         re.MULTILINE)
+
+
+def review_keys(check_output: str) -> list[str]:
+    """The keys of the values a tool wrote that `datasite check` asks a person to confirm."""
+    return [match["key"] for match in REVIEW_LINE.finditer(check_output)]
+
+
+def confirm_reviewed(folder: Path) -> list[str]:
+    """As a maintainer who has checked every value the import inferred or copied: confirm each."""
+    keys = review_keys(datasite(folder, "check").stderr)
+    if keys:
+        result = datasite(folder, "confirm", *keys)
+        assert result.returncode == 0, result.stderr
+    return keys
+
+
+def set_site_url(folder: Path, url: str = "https://example.github.io/dataset/") -> None:
+    """As a maintainer who has set where the site is published."""
+    path = folder / "dataset.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {url}", text), encoding="utf-8")
+
+
 def copy_project(dest: Path, source_dir: Path = SEED) -> Path:
     """A copy of a project's own files (data, lock file, pages, mkdocs.yml, generated files)."""
     dest.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from conftest import FIXTURES, SEED, datasite, normalize
+from conftest import FIXTURES, SEED, confirm_reviewed, datasite, normalize, set_site_url
 
 SEED_README = FIXTURES / "seed" / "README.original.md"
 URL = re.compile(r"https?://[^\s<>()（）]+")
@@ -39,7 +39,7 @@ def test_seed_imports_with_no_loss_and_passes_check(tmp_path):
     result = run_import(tmp_path, SEED_README.read_text(encoding="utf-8"))
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    assert all("description" in w for w in warnings), warnings  # nothing lost, nothing disagrees
+    assert warnings == [], warnings  # nothing lost, nothing disagrees
     assert datasite(tmp_path, "check").returncode == 0
     data = imported(tmp_path)
     assert data["name"] == {"en": "Wenzhou Randomized Battery Data", "zh": "WZU随机电池退化数据"}
@@ -130,8 +130,14 @@ def test_missing_chinese_half(tmp_path):
     result = run_import(tmp_path, english)
     assert result.returncode == 0, result.stderr
     assert "no zh half" in result.stderr
-    assert datasite(tmp_path, "check").returncode == 0
-    assert imported(tmp_path)["clauses"][0]["body"]["zh"] == imported(tmp_path)["clauses"][0]["body"]["en"]
+    check = datasite(tmp_path, "check")
+    assert check.returncode == 0, check.stderr
+    data = imported(tmp_path)
+    # Texts stay English, shown on English pages only; titles and labels are copies, to translate.
+    assert data["clauses"][0]["body"]["only"] == ["en"] and "zh" not in data["clauses"][0]["body"]
+    assert data["title"]["zh"] == data["title"]["en"]
+    assert "dataset.yml:8:1: title: copied, not translated" in check.stderr
+    assert datasite(tmp_path, "check", "--strict").returncode == 1
 
 
 def test_mirror_in_one_language_only_and_conflicting_codes(tmp_path):
@@ -155,8 +161,9 @@ def test_unknown_section_becomes_a_clause_and_unpaired_paragraphs_are_reported(t
     assert result.returncode == 0, result.stderr
     clauses = imported(tmp_path)["clauses"]
     assert [c["title"]["en"] for c in clauses] == ["Access", "Acknowledgements"]
-    assert clauses[1]["body"] == {"en": "We thank the lake.", "zh": "We thank the lake."}
-    assert "section 'Acknowledgements' has no zh counterpart" in result.stderr
+    assert clauses[1]["body"] == {"en": "We thank the lake.", "only": ["en"]}
+    assert clauses[1]["title"] == {"en": "Acknowledgements", "only": ["en"]}
+    assert "section 'Acknowledgements' is written in en only: shown on the en pages alone" in result.stderr
     assert datasite(tmp_path, "check").returncode == 0
 
 
@@ -193,6 +200,7 @@ def test_windows_line_endings_and_bom(tmp_path):
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
     (b"\xff\xfe\xfa not utf-8", "not UTF-8"),
     ("Just some notes.\nNothing else here.\n".encode(), "does not look like a dataset README"),
+    ("# Notes\n\nJust a title and some notes.\n".encode(), "does not look like a dataset README"),
 ])
 def test_malformed_input_gets_a_clear_error(tmp_path, content, message):
     result = run_import(tmp_path, content)
@@ -219,6 +227,11 @@ def test_migration_builds_a_site(tmp_path):
     assert datasite(tmp_path, "check").returncode == 0
     shutil.copy2(SEED / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "docs").mkdir()
+    assert mkdocs_build(tmp_path, "--site-dir", "out").returncode == 0  # a preview builds at once
+    refused = mkdocs_build(tmp_path, "--strict", "--site-dir", "out")  # but nothing guessed is published
+    assert refused.returncode == 1 and "article: inferred (README.md:4)" in refused.stderr
+    set_site_url(tmp_path)
+    confirm_reviewed(tmp_path)
     result = mkdocs_build(tmp_path, "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     assert "ef56" in (tmp_path / "out" / "zh" / "download" / "index.html").read_text(encoding="utf-8")
@@ -229,4 +242,6 @@ def test_a_readme_without_mirrors_gets_a_placeholder_to_fill_in(tmp_path):
     result = run_import(tmp_path, text)
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "README.md:1: no mirror list and no git remote: mirror 'download' is a placeholder" in result.stderr
-    assert imported(tmp_path)["mirrors"][0]["url"] == "https://example.org/replace-with-the-download-address"
+    assert imported(tmp_path)["mirrors"][0]["url"] == "https://TODO.invalid/download"
+    strict = datasite(tmp_path, "check", "--strict")
+    assert strict.returncode == 1 and "mirrors.download.url: a placeholder (TODO)" in strict.stderr

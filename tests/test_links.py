@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -289,38 +291,42 @@ def test_download_page_shows_each_mirrors_status(project):
     assert status[github]["state"] == "reachable"
 
 
-def _unresolvable(project: Path) -> None:
-    """Point every mirror at *.invalid hosts, which never resolve (RFC 2606): no network use."""
-    data = project / "dataset.yml"
-    text = data.read_text(encoding="utf-8")
-    for host in ("github.com", "www.researchgate.net", "1drv.ms", "drive.google.com", "brooklet-my.sharepoint.com",
-                 "www.x-mol.com", "pan.quark.cn", "pan.baidu.com", "caiyun.139.com", "wwqn.lanzoul.com",
-                 "creativecommons.org"):
-        text = text.replace(f"https://{host}/", f"https://{host}.invalid/")
-    data.write_text(text, encoding="utf-8")
+def _unresolvable(monkeypatch) -> None:
+    """No name resolves, and no lookup leaves the machine: a stub in place of the system resolver
+    (the build runs in a fork of this process, which keeps it). Addresses (127.0.0.1) still work."""
+    real = socket.getaddrinfo
+
+    def refuse(host, *args, **kwargs):
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
-def test_build_goes_on_without_network_and_says_so_in_one_line(project):
-    _unresolvable(project)
+def test_build_goes_on_without_network_and_says_so_in_one_line(project, monkeypatch):
+    _unresolvable(monkeypatch)
     result = mkdocs_build(project, "--strict", DATASITE_CHECK_LINKS="1")
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if "network unavailable" in line]
     assert len(lines) == 1 and "links not checked" in lines[0]
 
 
-def test_strict_external_check_fails_without_network(project):
-    _unresolvable(project)
+def test_strict_external_check_fails_without_network(project, monkeypatch):
+    _unresolvable(monkeypatch)
     result = mkdocs_build(project, DATASITE_CHECK_LINKS="strict")
     assert result.returncode != 0 and "network unavailable" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_build_check_finds_a_dead_mirror_and_marks_it(project, server):
+def test_build_check_finds_a_dead_mirror_and_marks_it(project, server, monkeypatch):
     server.route("/gone", Reply(404))
     data = project / "dataset.yml"
     text = data.read_text(encoding="utf-8").replace("https://pan.quark.cn/s/0fe7ffce2dec", server.url("/gone"))
     data.write_text(text, encoding="utf-8")
-    _unresolvable(project)
+    _unresolvable(monkeypatch)
     strict = mkdocs_build(project, DATASITE_CHECK_LINKS="strict")
     assert strict.returncode != 0 and server.url("/gone") in strict.stderr and "HTTP 404" in strict.stderr
     lenient = mkdocs_build(project, "--site-dir", "out", DATASITE_CHECK_LINKS="1")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SEED, copy_project, datasite, edit, mkdocs_build, page, run
+from conftest import ROOT, SEED, confirm_reviewed, copy_project, datasite, edit, mkdocs_build, page, run, set_site_url
 
 GATES = (("datasite", "check", "--strict"), ("mkdocs", "build", "--strict"), ("datasite", "export", "--check"))
 
@@ -196,7 +196,13 @@ def test_init_from_the_installed_package_builds_a_readme_only_folder(fresh_venv,
         assert (folder / name).is_file(), name
     assert len((folder / "mkdocs.yml").read_text(encoding="utf-8").splitlines()) <= 25
     assert not [p for p in folder.rglob("*") if p.suffix in (".py", ".html", ".css", ".js")]  # no datasite code
-    built = run([str(fresh_venv / "bin" / "python"), "-m", "mkdocs", "build", "--strict"], folder)
+    assert "To review: 10 values the import did not read as written" in result.stdout
+    strict = [str(fresh_venv / "bin" / "python"), "-m", "mkdocs", "build", "--strict"]
+    refused = run(strict, folder)  # what the import inferred is not published until a person confirms it
+    assert refused.returncode == 1 and "site_url: a placeholder (TODO)" in refused.stderr
+    set_site_url(folder)
+    confirm_reviewed(folder)
+    built = run(strict, folder)
     assert built.returncode == 0, built.stderr
     download = page(folder / "site", "zh/download")
     assert "WZRD" in download.get_text() and len(download.select(".ds-mirror")) == 11
@@ -223,9 +229,13 @@ def test_init_names_each_disagreement_between_the_readme_halves(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     check = datasite(folder, "check")
     assert check.returncode == 1
-    assert "clauses.accessibility-and-attribution.body: the en and zh texts differ in URLs, emails, DOIs or numbers (only in zh: 2023)" \
+    assert "clauses.accessibility-and-attribution.body: the en and zh texts differ in URLs, emails, DOIs or numbers " \
+           "(only in en: 2024; only in zh: 2023)" \
         in check.stderr and check.stderr.startswith("dataset.yml:")
-    assert all(line in result.stderr for line in check.stderr.splitlines())  # init said the same
+    errors = [line for line in check.stderr.splitlines() if not line.endswith("[warning]")]
+    assert len(errors) == 1 and errors[0] in result.stderr  # init named the one real disagreement, and only it
+    reviewed = [line.removesuffix(" [warning]") for line in check.stderr.splitlines() if line.endswith("[warning]")]
+    assert reviewed and all(line in result.stdout for line in reviewed)  # and listed the rest to review
 
 
 def test_init_in_an_empty_folder_writes_a_skeleton_that_builds(tmp_path):
@@ -237,9 +247,15 @@ def test_init_in_an_empty_folder_writes_a_skeleton_that_builds(tmp_path):
     skeleton = (folder / "dataset.yml").read_text(encoding="utf-8")
     assert "id: new-dataset" in skeleton and "TODO" in skeleton and skeleton.count("#") > 10  # commented
     assert (folder / "requirements.txt").read_text(encoding="utf-8") == "datasite @ git+https://example.org/datasite@v1\n"
-    assert datasite(folder, "check", "--strict").returncode == 0
-    built = mkdocs_build(folder, "--strict")
-    assert built.returncode == 0, built.stderr
+    assert datasite(folder, "check").returncode == 0
+    assert mkdocs_build(folder).returncode == 0  # a preview of the skeleton builds
+    # ... but no TODO is ever published: each is named, at its line, and --strict refuses them all.
+    strict = datasite(folder, "check", "--strict")
+    todo_lines = [n for n, line in enumerate(skeleton.splitlines(), start=1)
+                  if "TODO" in line and not line.lstrip().startswith("#")]
+    named = {int(m) for m in re.findall(r"^dataset\.yml:(\d+):\d+: \S+: a placeholder", strict.stderr, re.MULTILINE)}
+    assert strict.returncode == 1 and set(todo_lines) <= named, (todo_lines, strict.stderr)
+    assert mkdocs_build(folder, "--strict").returncode == 1
 
 
 def test_init_workflows_pass_actionlint(tmp_path):
@@ -247,7 +263,8 @@ def test_init_workflows_pass_actionlint(tmp_path):
 
     folder = tmp_path / "repo"
     folder.mkdir()
-    assert datasite(folder, "init").returncode == 0
+    result = datasite(folder, "init")
+    assert result.returncode == 0, result.stderr
     workflows = sorted((folder / ".github" / "workflows").glob("*.yml"))
     assert len(workflows) == 2 and actionlint(*workflows) == []
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..loader import LoadedDataset, display_name
-from ..model import LANGUAGES, Localized, doi_url
+from ..model import LANGUAGES, Localized, Passage, doi_url
 from ..render.text import mailto
 from ..sync import read_page, scan_pages
 from ..tokens import find_urls
@@ -61,7 +61,7 @@ def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[L
         for language in LANGUAGES:
             links.add(url, Occurrence(page, language, where(path), mirror))
 
-    def in_text(text: Localized, page: str, path: tuple) -> None:
+    def in_text(text: Localized | Passage, page: str, path: tuple) -> None:
         for language, value in text.items():
             for _, _, url in find_urls(value):
                 links.add(url, Occurrence(page, language, where(path + (language,))))
@@ -70,11 +70,12 @@ def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[L
         if not mirror.retired:  # a retired mirror is not linked, so not checked
             everywhere(mirror.url, "download", ("mirrors", index, "url"), mirror.id)
     everywhere(dataset.license.url, "license", ("license", "url"))
-    article = dataset.article
-    if article.doi:
-        everywhere(doi_url(article.doi), "cite", ("article", "doi"))
-    if article.url:
-        everywhere(article.url, "cite", ("article", "url"))
+    for path, article in [(("article",), dataset.article)] + [(("article_for", language), article)
+                                                             for language, article in dataset.article_for.items()]:
+        if article.doi:
+            everywhere(doi_url(article.doi), "cite", path + ("doi",))
+        if article.url:
+            everywhere(article.url, "cite", path + ("url",))
     in_text(dataset.description, "index", ("description",))
     if dataset.notice:
         in_text(dataset.notice, "index", ("notice",))

@@ -234,8 +234,8 @@ def dataset_citations(dataset: Dataset, language: str = "en") -> Citations:
 
 
 def bib_file(dataset: Dataset) -> str:
-    return article_citations(dataset.article).bibtex + "\n" + dataset_citations(dataset).bibtex
+    return "".join(article_citations(a).bibtex + "\n" for a in dataset.articles) + dataset_citations(dataset).bibtex
 
 
 def ris_file(dataset: Dataset) -> str:
-    return article_citations(dataset.article).ris + dataset_citations(dataset).ris
+    return "".join(article_citations(a).ris for a in dataset.articles) + dataset_citations(dataset).ris

@@ -15,22 +15,26 @@ OG_LOCALES = {"en": "en_US", "zh": "zh_CN"}
 
 
 def _person(person: Person) -> dict:
-    return {"@type": "Person", "name": f"{person.given} {person.family}",
+    return {"@type": "Person", "name": person.name,
             "givenName": person.given, "familyName": person.family}
 
 
 def dataset_jsonld(dataset: Dataset, language: str, url: str | None) -> dict:
     """schema.org Dataset, as Google Dataset Search reads it."""
-    article = dataset.article
-    citation = {
-        "@type": "ScholarlyArticle",
-        "name": article.title,
-        "author": [_person(p) for p in article.authors],
-        "datePublished": str(article.year),
-        "isPartOf": {"@type": "Periodical", "name": article.journal},
-    }
-    if article.doi:
-        citation["identifier"] = citation["sameAs"] = doi_url(article.doi)
+    def scholarly(article) -> dict:
+        citation = {
+            "@type": "ScholarlyArticle",
+            "name": article.title,
+            "author": [_person(p) for p in article.authors],
+            "datePublished": str(article.year),
+            "isPartOf": {"@type": "Periodical", "name": article.journal},
+        }
+        if article.doi:
+            citation["identifier"] = citation["sameAs"] = doi_url(article.doi)
+        return citation
+
+    articles = [scholarly(article) for article in dataset.articles]
+    citation = articles[0] if len(articles) == 1 else articles
     data = {
         "@context": "https://schema.org",
         "@type": "Dataset",

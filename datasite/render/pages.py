@@ -10,21 +10,25 @@ from __future__ import annotations
 import json
 import re
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from ..links.verdict import Verdict
 from ..model import LANGUAGES, Article, Clause, Dataset, Mirror, Region, Release, doi_url
 from ..sync import GENERATED_PAGES
-from ..ui import UI
+from ..paths import page_link
+from ..ui import LANGUAGE_NAMES, UI
 from .citation import Citations, article_citations, dataset_citations
-from .text import attr, escape_html, escape_markdown, linkify, mailto, paragraphs
+from .text import attr, escape_html, escape_markdown, linkify, mailto, paragraphs, spaced
 
 
-def render_pages(dataset: Dataset, language: str, verdicts: Mapping[str, Verdict] | None = None) -> dict[str, str]:
+def render_pages(dataset: Dataset, language: str, verdicts: Mapping[str, Verdict] | None = None, *,
+                 directory_urls: bool = True) -> dict[str, str]:
     """Markdown source of every generated page, keyed by page name (see GENERATED_PAGES).
 
-    `verdicts` (URL -> last link-check verdict) gives each mirror its shown status.
+    `verdicts` (URL -> last link-check verdict) gives each mirror its shown status;
+    `directory_urls`: the site's pages are `name/` (published) or `name.html` (offline bundle).
     """
-    ui = dict(UI[language], verdicts=verdicts or {})
+    ui = dict(UI[language], verdicts=verdicts or {}, directory_urls=directory_urls)
     renderers = {
         "index": _home,
         "download": _download,
@@ -72,7 +76,7 @@ def _home(dataset: Dataset, lang: str, ui: dict) -> str:
     name = dataset.name[lang]
     out = _front_matter(name, dataset.description[lang])
     out += _heading(1, name)
-    if dataset.notice:
+    if dataset.notice and dataset.notice.get(lang):  # (a notice in other languages only is not shown)
         out += _paragraphs(dataset.notice[lang], "ds-notice")
     out += _paragraphs(dataset.description[lang], "ds-lead")
     out += _glance(dataset, lang, ui)
@@ -111,7 +115,7 @@ def _glance(dataset: Dataset, lang: str, ui: dict) -> str:
                             f'<span class="ds-doi__label">DOI</span><span class="ds-doi__value">'
                             f"{escape_html(dataset.doi)}</span></a>"))
     items = "".join(f"<div><dt>{escape_html(term)}</dt><dd>{value}</dd></div>" for term, value in rows)
-    apa = article_citations(dataset.article).apa
+    apa = article_citations(dataset.article_in(lang)).apa
     return (
         f'<dl class="ds-glance">{items}</dl>\n\n'
         f'<div class="ds-cite-box"><p class="ds-cite-box__label">{escape_html(ui["cite_as"])}</p>'
@@ -132,7 +136,7 @@ def _download(dataset: Dataset, lang: str, ui: dict) -> str:
         zones = " ".join(region.first_for_time_zones)
         attributes = f' data-ds-region="{region.id}"' + (f' data-ds-first-tz="{zones}"' if zones else "")
         out += _heading(2, region.title[lang], region.id, attributes)
-        if region.note:
+        if region.note and region.note.get(lang):
             out += _paragraphs(region.note[lang], "ds-region-note")
         out += _mirror_table(dataset, region, lang, ui, checked)
     release = dataset.latest_release
@@ -161,7 +165,7 @@ def _mirror_status(verdict: Verdict | None, ui: dict) -> str:
 def _mirror_table(dataset: Dataset, region: Region, lang: str, ui: dict, checked: bool) -> str:
     """One row per mirror: a compact table that becomes a list of cards on narrow screens."""
     mirrors = dataset.mirrors_in(region)
-    notes = any(m.note for m in mirrors)
+    notes = any(m.note and m.note.get(lang) for m in mirrors)
     columns = [ui["mirror"], ui["code"]] + ([ui["status_column"]] if checked else []) + ([ui["note"]] if notes else [])
     head = "".join(f'<th scope="col">{escape_html(c)}</th>' for c in columns)
     rows = "".join(_mirror_row(m, lang, ui, checked, notes, columns) for m in mirrors)
@@ -179,7 +183,10 @@ def _mirror_row(mirror: Mirror, lang: str, ui: dict, checked: bool, notes: bool,
         cells = [f'<span class="ds-mirror__link">{escape_html(label)}</span> <span class="ds-retired">'
                  f'{escape_html(ui["retired_on"].format(date=mirror.retired))}</span>']
     else:
-        cells = [f'<a class="ds-mirror__link" href="{attr(mirror.url)}" rel="noopener">{escape_html(label)}</a>{badge}']
+        # The host says where the link leads (a domestic drive or a foreign one) before it is followed.
+        host = urlsplit(mirror.url).hostname or ""
+        cells = [f'<a class="ds-mirror__link" href="{attr(mirror.url)}" rel="noopener">{escape_html(label)}</a>{badge}'
+                 f' <span class="ds-host">{escape_html(host)}</span>']
     if mirror.retired:
         cells.append("")
     elif mirror.code:
@@ -190,7 +197,7 @@ def _mirror_row(mirror: Mirror, lang: str, ui: dict, checked: bool, notes: bool,
     if checked:
         cells.append("" if mirror.retired else _mirror_status(verdict, ui))
     if notes:
-        cells.append(linkify(mirror.note[lang]).replace("\n", "<br>") if mirror.note else "")
+        cells.append(linkify(mirror.note[lang]).replace("\n", "<br>") if mirror.note and mirror.note.get(lang) else "")
     body = "".join(f'<td data-label="{attr(column)}">{cell}</td>' for column, cell in zip(columns, cells))
     return (f'<tr class="ds-mirror ds-mirror--{state}" id="{attr(mirror.id)}" data-mirror="{attr(mirror.id)}" '
             f'data-state="{state}">{body}</tr>')
@@ -264,6 +271,8 @@ def _license(dataset: Dataset, lang: str, ui: dict) -> str:
 
 
 def _clause(clause: Clause, lang: str, ui: dict, revised=None) -> str:
+    if lang not in clause.languages:
+        return _clause_elsewhere(clause, lang, ui)
     out = _heading(2, clause.title[lang], clause.id)
     if revised:
         out += (f'<p class="ds-revised">{escape_html(ui["revised_on"])} '
@@ -271,11 +280,23 @@ def _clause(clause: Clause, lang: str, ui: dict, revised=None) -> str:
     return out + _paragraphs(clause.body[lang], "ds-clause")
 
 
+def _clause_elsewhere(clause: Clause, lang: str, ui: dict) -> str:
+    """A clause its author did not write in this language: its anchor stays (papers print it), with
+    its title as written and a link to where it can be read."""
+    written = clause.languages[0]
+    link = page_link("license", lang, written, ui["directory_urls"]) + f"#{clause.id}"
+    name = LANGUAGE_NAMES[written]
+    out = _heading(2, clause.title[written], clause.id)
+    return out + (f'<p class="ds-elsewhere">{escape_html(spaced(ui["written_in_only"].format(language=name)))} '
+                  f'<a href="{attr(link)}" hreflang="{written}">{escape_html(spaced(ui["read_in"].format(language=name)))}</a>'
+                  f"</p>\n\n")
+
+
 def format_reference(article: Article) -> str:
     """A plain one-line reference; the cite page adds journal formats on top of it."""
-    authors = ", ".join(f"{p.given} {p.family}" for p in article.authors)
+    authors = ", ".join(p.name for p in article.authors)
     if article.et_al:
-        authors += " et al."
+        authors += "等" if any(p.name != f"{p.given} {p.family}" for p in article.authors) else " et al."
     out = f"{authors} {article.title}. {article.journal} ({article.year})"
     for part in (article.volume, article.issue, article.pages):
         if part:
@@ -337,13 +358,22 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
         f'<p class="ds-attribution">{escape_html(ui["cite_intro"])} '
         f'<strong class="ds-name">“{escape_html(name)}”</strong> {escape_html(ui["cite_article"])}</p>\n\n'
     )
-    out += f'<blockquote class="ds-reference"><p>{linkify(format_reference(dataset.article))}</p></blockquote>\n\n'
+    out += f'<blockquote class="ds-reference"><p>{linkify(format_reference(dataset.article_in(lang)))}</p></blockquote>\n\n'
     out += f'<p>{escape_html(ui["data_source_name"])}</p>\n\n' + _code(name, "text")
     downloads = " · ".join(
         f"[{escape_markdown('.' + kind)}]({citation_file(dataset, kind)})" for kind in CITATION_FILES
     )
-    out += _heading(2, ui["source_article"], "article")
-    out += _formats(article_citations(dataset.article), "article")
+    # The source article, and the one manuscripts in a language cite instead: the reader's first.
+    # Each keeps its anchors in every language (#article-apa, #article-zh-apa).
+    sections = [(None, dataset.article)] + list(dataset.article_for.items())
+    sections.sort(key=lambda section: section[0] != lang)
+    for language, article in sections:
+        if language is None:
+            out += _heading(2, ui["source_article"], "article")
+        else:
+            title = spaced(ui["article_for_language"].format(language=LANGUAGE_NAMES[language]))
+            out += _heading(2, title, f"article-{language}")
+        out += _formats(article_citations(article), "article" if language is None else f"article-{language}")
     out += _heading(2, ui["the_dataset"], "dataset")
     out += _formats(dataset_citations(dataset, lang), "dataset")
     out += followed_by(escape_markdown(ui["downloads"]), downloads) + "\n\n"
@@ -354,20 +384,22 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
             + (f' <a href="{attr(doi_url(p.doi))}">doi:{escape_html(p.doi)}</a>' if p.doi else "")
             + (f' <a href="{attr(p.url)}">{escape_html(p.url)}</a>' if p.url else "")
             + "</li>"
-            for p in dataset.publications
+            for p in dataset.publications if p.text.get(lang)
         )
         out += f'<ul class="ds-publications">{items}</ul>\n\n'
     if dataset.related_datasets:
         out += _heading(2, ui["related_datasets"], "related-datasets")
         items = "".join(
             f'<li><a href="{attr(r.url)}">{escape_html(r.name[lang])}</a>'
-            + (f" — {linkify(r.note[lang])}" if r.note else "")
+            + (f" — {linkify(r.note[lang])}" if r.note and r.note.get(lang) else "")
             + "</li>"
             for r in dataset.related_datasets
         )
         out += f'<ul class="ds-related">{items}</ul>\n\n'
-    out += _heading(2, ui["qr_codes"], "qr")
-    for key, payload in qr_payloads(dataset).items():
+    payloads = qr_payloads(dataset)
+    if payloads:
+        out += _heading(2, ui["qr_codes"], "qr")
+    for key, payload in payloads.items():
         label = ui[f"qr_{key}"]
         out += (f"![{escape_markdown(label)}]({QR_FILES[key]}){{ .ds-qr width=\"160\" height=\"160\" }}\n"
                 f'{escape_markdown(label)}{ui["separator"]}<a href="{attr(payload)}">{escape_html(payload)}</a>\n\n')
@@ -376,12 +408,13 @@ def _cite(dataset: Dataset, lang: str, ui: dict) -> str:
 
 def _contact(dataset: Dataset, lang: str, ui: dict) -> str:
     contact = dataset.contact
-    about = contact.intro[lang] if contact.intro else contact.person[lang]
+    intro = contact.intro.get(lang) if contact.intro else None
+    about = intro or contact.person[lang]
     out = _front_matter(ui["contact_title"], f"{dataset.name[lang]} · {ui['contact_title']}: {about}")
     out += _heading(1, ui["contact_title"])
-    if contact.intro:
-        out += _paragraphs(contact.intro[lang], "ds-intro")
-    rows = [f"<dt>{escape_html(contact.person[lang])}</dt><dd></dd>"] if not contact.intro else []
+    if intro:
+        out += _paragraphs(intro, "ds-intro")
+    rows = [f"<dt>{escape_html(contact.person[lang])}</dt><dd></dd>"] if not intro else []
     if contact.email:
         rows.append(
             f'<dt>{escape_html(ui["email"])}</dt>'

@@ -56,14 +56,16 @@ def _half(dataset: Dataset, language: str) -> str:
             f"{escape(license.name[language])}", ""]
     if dataset.doi:
         out += [f"DOI{sep}{doi_url(dataset.doi)}", ""]
-    if dataset.notice:
+    if dataset.notice and dataset.notice.get(language):
         out += [_body(dataset.notice[language]), ""]
 
-    first, *rest = dataset.clauses
-    out += [f"### {escape(first.title[language])}", "", _body(first.body[language]), ""]
+    # (A text its author wrote in other languages only is left out of this language's half.)
+    first, *rest = [clause for clause in dataset.clauses if language in clause.languages] or [None]
+    if first:
+        out += [f"### {escape(first.title[language])}", "", _body(first.body[language]), ""]
     for region in dataset.regions:
         out += [f"### {escape(region.title[language])}", ""]
-        if region.note:
+        if region.note and region.note.get(language):
             out += [_body(region.note[language]), ""]
         for mirror in dataset.mirrors_in(region):
             if mirror.retired:
@@ -83,13 +85,14 @@ def _half(dataset: Dataset, language: str) -> str:
     for clause in rest:
         out += [f"### {escape(clause.title[language])}", "", _body(clause.body[language]), ""]
 
-    article, data = article_citations(dataset.article), dataset_citations(dataset, language)
+    article, data = article_citations(dataset.article_in(language)), dataset_citations(dataset, language)
     out += [f"### {ui['cite_title']}", "", f"- APA{sep}{escape(article.apa)}",
             f"- GB/T 7714-2015{sep}{escape(article.gbt7714)}",
             f"- {ui['the_dataset']}{sep}{escape(data.gbt7714)}", ""]
-    if dataset.publications:
+    publications = [p for p in dataset.publications if p.text.get(language)]
+    if publications:
         out += [f"### {ui['publications']}", ""]
-        for publication in dataset.publications:
+        for publication in publications:
             extra = "".join(f" {doi_url(publication.doi)}" if publication.doi else "")
             extra += f" {publication.url}" if publication.url else ""
             out.append(f"- {escape(publication.text[language])}{extra}")
@@ -97,14 +100,16 @@ def _half(dataset: Dataset, language: str) -> str:
     if dataset.related_datasets:
         out += [f"### {ui['related_datasets']}", ""]
         for related in dataset.related_datasets:
-            note = f" — {escape(related.note[language])}" if related.note else ""
+            note = f" — {escape(related.note[language])}" if related.note and related.note.get(language) else ""
             out.append(f"- {escape(related.name[language])}{sep}{related.url}{note}")
         out.append("")
 
     contact = dataset.contact
     out += [f"### {words['contact']}", ""]
-    if contact.intro:
+    if contact.intro and contact.intro.get(language):
         out += [_body(contact.intro[language]), ""]
+    else:
+        out += [escape(contact.person[language]), ""]  # whom to write to
     if contact.email:
         out.append(f"- {ui['email']}{sep}{escape(contact.email)}")
     if contact.wechat:
@@ -145,6 +150,9 @@ def data_block(dataset: Dataset) -> str:
     return f"<!-- datasite-data\n{text}\n-->\n"
 
 
+GENERATED_HEADER = "<!-- Generated from dataset.yml by `datasite export readme`; do not edit by hand. -->"
+
+
 def render_readme(dataset: Dataset) -> str:
-    header = "<!-- Generated from dataset.yml by `datasite export readme`; do not edit by hand. -->\n\n"
+    header = GENERATED_HEADER + "\n\n"
     return header + "\n".join(_half(dataset, language) for language in ("en", "zh")) + "\n" + data_block(dataset)

@@ -35,6 +35,16 @@ def paragraphs(text: str) -> list[list[str]]:
     return [lines for lines in ([line for line in block.split("\n") if line.strip()] for block in blocks) if lines]
 
 
+_CJK_LATIN = re.compile(f"(?<=[{CJK_CHARACTERS}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{CJK_CHARACTERS}])")
+
+
+def spaced(text: str) -> str:
+    """The site's own words with a value filled in, spaced as Chinese copywriting wants: a space
+    between Chinese and Latin words or digits ("本节只有 English 版本"). Never for an author's text,
+    which is shown as written."""
+    return _CJK_LATIN.sub(" ", text)
+
+
 def mailto(email: str) -> str:
     return "mailto:" + quote(email, safe="@.+-_")
 

@@ -1,0 +1,42 @@
+"""Where a generated page of a language is served, and how one page links another.
+
+The first language of the site is served at the root, every other one under `/<code>/`; with
+directory URLs (the published site) a page is `name/`, without them (the offline bundle)
+`name.html`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from .model import LANGUAGES
+
+
+def language_prefix(language: str) -> str:
+    """The folder of a language's pages, relative to the site's root ("" or "zh/")."""
+    return "" if language == LANGUAGES[0] else f"{language}/"
+
+
+def page_path(page: str, language: str, directory_urls: bool = True) -> str:
+    """Site path of a generated page ("index", "license", …) in `language`: "zh/license/"."""
+    if page == "index":
+        name = "" if directory_urls else "index.html"
+    else:
+        name = f"{page}/" if directory_urls else f"{page}.html"
+    return language_prefix(language) + name
+
+
+def relative_url(source: str, target: str) -> str:
+    """A link from the page at site path `source` to the page at `target`, as a relative URL
+    (so that it works on any host and from disk)."""
+    base = source[:-1] if source.endswith("/") else posixpath.dirname(source)
+    relative = posixpath.relpath(target or ".", base or ".")
+    if target.endswith("/") or not target:
+        relative = relative.rstrip("/") + "/" if relative != "." else "./"
+    return relative
+
+
+def page_link(page: str, source_language: str, target_language: str, directory_urls: bool = True) -> str:
+    """A link from a generated page in one language to the same page in another."""
+    return relative_url(page_path(page, source_language, directory_urls),
+                        page_path(page, target_language, directory_urls))
