@@ -75,11 +75,6 @@ def cmd_confirm(args) -> int:
     lock_file = lock_path_for(args.data)
     review = read_review(lock_file)
     pending = unconfirmed_keys(loaded, review)
-    known = {unit.key for unit in units} | pending
-    unknown = [key for key in args.keys if key not in known]
-    if unknown:
-        print(f"datasite confirm: unknown text {', '.join(unknown)}", file=sys.stderr)
-        return 1
     # A placeholder is replaced, never confirmed.
     paths = key_paths(loaded)
     blocked = [(key, found) for key in args.keys for found in placeholder_problems(loaded)
@@ -87,6 +82,11 @@ def cmd_confirm(args) -> int:
     if blocked:
         for key, found in blocked:
             print(f"datasite confirm: {key} holds a placeholder: {found}", file=sys.stderr)
+        return 1
+    known = {unit.key for unit in units} | pending
+    unknown = [key for key in args.keys if key not in known]
+    if unknown:
+        print(f"datasite confirm: unknown text {', '.join(unknown)}", file=sys.stderr)
         return 1
     lock, _ = read_lock(lock_file)
     # --all also records the anchors as they are now (a removed mirror's anchor is let go). It
@@ -97,7 +97,7 @@ def cmd_confirm(args) -> int:
         if key in pending:  # its translations are confirmed with it
             keys |= {unit.key for unit in units if covers(key, unit.key)}
             del review[key]
-    remaining = {key: item for key, item in review.items()}
+    remaining = {key: item for key, item in review.items() if key in pending}  # (gone values are let go)
     written = write_lock(lock_file, units, keys, lock, anchors, remaining)
     reviewed = [key for key in args.keys if key in pending]
     said = f"confirmed {len(written)} text{'s' if len(written) != 1 else ''}"

@@ -130,7 +130,7 @@ def init_repository(root: Path, readme: Path | None, *, force: bool, install: st
 
     if own_readme:
         take_readme(root)
-    for path, _ in export(loaded.dataset, root, list(TARGETS), check=False):
+    for path, _ in export(loaded.dataset, root, list(TARGETS), check=False, own_readme=own_readme):
         result.written.append(path.name)
         if path.name.startswith("README"):
             result.readme = path.name

@@ -324,6 +324,10 @@ class Clause(Strict):
     def languages(self) -> tuple[str, ...]:
         return self.body.languages
 
+    def title_in(self, language: str) -> str:
+        """The title in `language`, or as its author wrote it where it has none there."""
+        return self.title.get(language) or self.title[self.languages[0]]
+
 
 class Contact(Strict):
     person: LocalizedLine

@@ -197,7 +197,8 @@ def _ieee(text: str) -> Reference | None:
     authors = people(match["authors"], r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
     parts = re.split(r"\s*,\s*", match["rest"].strip(" ,."))
     journal = [p for p in parts if _journal_words(p) and not re.fullmatch(r"(?:vol|no|pp?|volume|issue)\.?\s*\S+", p,
-                                                                         re.IGNORECASE)]
+                                                                         re.IGNORECASE)
+               and not re.fullmatch(rf"(?:[A-Z][a-z]{{2,8}}\.?\s+)?{_YEAR}", p)]  # "Mar. 2020" is a date
     if len(journal) != 1:
         return None
     numbers = _numbers(", ".join(p for p in parts if p is not journal[0]))
@@ -282,6 +283,7 @@ def clean(text: str) -> tuple[str, str | None, str | None]:
     out = re.sub(r"\b(?:DOI|doi)\s*[:：]?", " ", out)
     out = re.sub(r"[(（\[]\s*[)）\]]", " ", out)  # brackets left empty
     out = re.sub(r"\s+", " ", out).strip()
+    out = re.sub(r"(?:[,，]?\s*(?:see|at|via|见|详见))?(?:\s*[,，;；.。])*\s*$", "", out) if dois or urls else out
     out = re.sub(r"(?:\s*[,，;；])+\s*$", "", out)
     out = re.sub(r"\s+([,，.;；])", r"\1", out)
     out = re.sub(r"([,，;])(?:\s*[,，;])+", r"\1", out).strip()

@@ -158,6 +158,10 @@ def test_datasite_files_writes_sizes_and_hashes_keeping_comments(tmp_path):
     before = (project / "dataset.yml").read_text(encoding="utf-8")
     result = datasite(project, "files", "release", "--release", "3.0")
     assert result.returncode == 0, result.stderr
+    # What to do next is said: a change entry, the confirmations, the export, a strict build.
+    steps = result.stdout.split("Next steps:", 1)[1]
+    assert "`changes` entry for release 3.0" in steps and "datasite confirm --all" in steps
+    assert steps.index("datasite export") < steps.index("datasite build --strict")
     after = (project / "dataset.yml").read_text(encoding="utf-8")
     # Everything the maintainer wrote stays as written; the new release is added at the end of the list.
     kept = [line for line in before.splitlines() if line.startswith("#") or "# " in line]

@@ -286,7 +286,7 @@ def _clause_elsewhere(clause: Clause, lang: str, ui: dict) -> str:
     written = clause.languages[0]
     link = page_link("license", lang, written, ui["directory_urls"]) + f"#{clause.id}"
     name = LANGUAGE_NAMES[written]
-    out = _heading(2, clause.title[written], clause.id)
+    out = _heading(2, clause.title_in(lang), clause.id)
     return out + (f'<p class="ds-elsewhere">{escape_html(spaced(ui["written_in_only"].format(language=name)))} '
                   f'<a href="{attr(link)}" hreflang="{written}">{escape_html(spaced(ui["read_in"].format(language=name)))}</a>'
                   f"</p>\n\n")
@@ -450,7 +450,7 @@ def _changes(dataset: Dataset, lang: str, ui: dict) -> str:
     out += followed_by(escape_markdown(ui["changes_intro"]), f"[{escape_markdown(ui['feed'])}]({feed_path(lang)})") + "\n\n"
     if not dataset.changes:
         return out + f'<p>{escape_html(ui["no_changes"])}</p>\n\n'
-    titles = {clause.id: clause.title[lang] for clause in dataset.clauses}
+    titles = {clause.id: clause.title_in(lang) for clause in dataset.clauses}
     anchors = change_anchors(dataset)
     order = sorted(range(len(dataset.changes)), key=lambda i: (dataset.changes[i].date, i), reverse=True)
     for index in order:
