@@ -56,6 +56,20 @@ def check_with_word(length: int) -> None:
         check_sync(load_dataset(path), Path(folder) / "docs", Path(folder) / "dataset.lock.json")
 
 
+def readme_with_lines(line: str, n: int, mirrors: bool = False) -> bytes:
+    """A README whose terms (or mirror list) hold `line` n times."""
+    body = "\n".join(line.format(i=i) for i in range(n))
+    terms, links = ("Terms.", body) if mirrors else (body, "Archive: https://archive.example.org/d")
+    return (f"# Data\n\n***Terms***\n{terms}\n\n***Mirrors***\n{links}\n\n"
+            f"# 数据\n\n***条款***\n{terms}\n\n***镜像***\n{links}\n").encode()
+
+
+def readme_without_headings(n: int) -> bytes:
+    lines = [f"Paragraph {i} of an attribution, made in 2021." for i in range(n)]
+    lines += ["Download: https://archive.example.org/d", ""] + [f"第 {i} 段署名说明，写于 2021 年。" for i in range(n)]
+    return "\n\n".join(lines + ["下载：https://archive.example.org/d"]).encode()
+
+
 CASES = {
     "import: sections": (1000, lambda n: import_readme(readme_with_sections(n), "README.md")),
     "import: unbroken word (chars)": (50_000, lambda n: import_readme(readme_with_word(n), "README.md")),
@@ -64,6 +78,12 @@ CASES = {
     "import: spaces inside a heading": (2_000, lambda n: import_readme(readme_with_heading(n), "README.md")),
     "import: '*a ' repeated in a line": (10_000, lambda n: import_readme(readme_with_word(n, "*a "), "README.md")),
     "check: unbroken word in a clause": (100_000, check_with_word),
+    "import: 'cite:' cues in one line": (5_000, lambda n: import_readme(readme_with_lines(
+        " ".join(["and cite: A. B. Title. Journal (2021)."] * n), 1), "README.md")),
+    "import: mirror lines with codes": (2_000, lambda n: import_readme(readme_with_lines(
+        "[Disk {i} with code ab12](https://drive.example.org/s/{i}) or [Other](https://x.example.org/{i})", n,
+        mirrors=True), "README.md")),
+    "import: paragraphs, no headings": (2_000, lambda n: import_readme(readme_without_headings(n), "README.md")),
 }
 
 
