@@ -98,18 +98,21 @@ _TITLE_WORDS = (
     re.compile(r"^(?:Downloads?\s*(?:and|&)\s*Licen[cs]es?(?:\s+Agreement)?|Licen[cs]e\s*(?:and|&)\s*Downloads?)"
                r"\s+(?:of|for)\s+(?:the\s+)?", re.IGNORECASE),
     re.compile(r"\s*[:：|\-–—]\s*(?:Downloads?|Licen[cs]es?|Terms)\b.*$", re.IGNORECASE),
-    re.compile(r"\s*(?:的)?(?:下载方式及许可协议|下载及许可协议|下载与许可协议|下载方式与许可协议|下载与使用许可|下载方式|许可协议)$"),
+    re.compile(r"\s*(?:[:：|\-–—]\s*|的)?(?:下载方式及许可协议|下载及许可协议|下载与许可协议|下载方式与许可协议|下载与使用许可|下载方式|许可协议)$"),
 )
 # What a README says before a reference: "and cite the source article:", "请引用以下文章："
 _CITE_CUE = re.compile(r"\b(?:cite|citing)\b[^:：\n]{0,80}?[:：]|引用[^:：\n]{0,30}?[:：]", re.IGNORECASE)
 _CONTACT_PERSON = {
     "en": re.compile(r"\bcontact\s+(?P<person>(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){0,4})"
-                     r"\s*(?:[.(,;]|\bat\b|\bvia\b|\bby\b|$)"),
-    "zh": re.compile(r"联系(?!我们|方式|作者)(?P<person>[\u4e00-\u9fff·]{2,12}?(?:博士|教授|老师|先生|女士|研究员)?)\s*(?:[。.，,；;（(]|$)"),
+                     r"\s*(?:[.(,;:：]|\bat\b|\bvia\b|\bby\b|\bwith\b|\bfor\b|$)"),
+    "zh": re.compile(r"联系(?!我们|方式|作者)(?P<person>[\u4e00-\u9fff·]{2,12}?(?:博士|教授|老师|先生|女士|研究员)?)\s*(?:[。.，,；;：:（(]|$)"),
 }
+_TITLE_ONLY = re.compile(r"(?:Dr|Prof|Mr|Ms|Mrs|Professor|Doctor)\.?")  # a title is not yet a name
+# Not a name, though it stands before a comma: "如有问题，…", "For questions, …".
+_NOT_A_NAME = r"(?!如|若|请|欢迎|有关|关于|对于|任何|感谢|谢谢|For\b|If\b|Please\b|Questions?\b|Contact\b)"
 _NAME_FIRST = {
-    "en": re.compile(r"(?P<person>(?:(?:Dr|Prof)\.?\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,3})\s*[,，]\s*\S"),
-    "zh": re.compile(r"(?P<person>[\u4e00-\u9fff·]{2,8}?(?:博士|教授|老师|先生|女士)?)\s*[,，]\s*\S"),
+    "en": re.compile(_NOT_A_NAME + r"(?P<person>(?:(?:Dr|Prof)\.?\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,3})\s*[,，]\s*\S"),
+    "zh": re.compile(_NOT_A_NAME + r"(?P<person>[\u4e00-\u9fff·]{2,8}?(?:博士|教授|老师|先生|女士)?)\s*[,，、]\s*\S"),
 }
 # A line that only switches to the README of another language ("English | 中文说明").
 _LANGUAGE_NAME = r"(?:English(?:\s+version)?|中文(?:说明|版本?)?|Chinese|简体中文|繁體中文|英文(?:版本?)?)"
@@ -122,6 +125,36 @@ _LABEL_BEFORE = re.compile(r"^(?:(?:available|also|download(?:able)?|mirrored|ho
                            r"(?:(?:at|on|from|via|in)\s+)?", re.IGNORECASE)
 _LABEL_AFTER = re.compile(r"(?:\s+(?:at|on|via|from|download(?:s|\s+link|\s+address|\s+page)?|links?|mirror|url|address|"
                           r"page|here))+$|(?:下载地址|下载链接|下载|链接|地址|网址|入口)$", re.IGNORECASE)
+
+
+# A section that says what the data is: its first sentences are the description.
+_ABOUT = re.compile(r"^(?:about|overview|introduction|description|summary|background|dataset\s+(?:description|overview)"
+                    r"|(?:about|overview of)\s+the\s+(?:data(?:set)?|\w+\s+data)|the\s+data(?:set)?)\b"
+                    r"|^(?:数据集?|项目)?(?:简介|概述|介绍|概况|描述)|^数据集?说明", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[str]:
+    return [t.strip() for t in re.split(r"(?<=[。！？])|(?<=[.!?])(?<!et al\.)(?<! [A-Z]\.)\s+", text.replace("\n", " "))
+            if t.strip()]
+
+
+def _contact_person(lang: str, intro: list[str]) -> str | None:
+    """Whom the contact's first line names: "please contact Dr. Mei Tan: …", "请联系周蕾。",
+    "Clara Vogt, Institute of …" (the name before the affiliation), or a line that is a name."""
+    first = re.sub(r"^(?:联系人|Contact(?:\s+person)?|Name|姓名)\s*[:：]\s*", "", intro[0], flags=re.IGNORECASE)
+    found = _CONTACT_PERSON[lang].search(first)
+    if found:
+        person = found.group("person").strip().rstrip(".。").strip()
+        if not _TITLE_ONLY.fullmatch(person):
+            return person
+    named = _NAME_FIRST[lang].match(first)
+    if named:
+        return named.group("person")
+    untitled = re.sub(r"^(?:Dr|Prof|Mr|Ms|Mrs)\.\s+", "", first)
+    if len(intro) == 1 and _is_label(untitled) and not find_urls(first) and not re.search(r"[,，。!?！？]", first) \
+            and re.match(_NOT_A_NAME, first):
+        return re.sub(r"(?<![A-Z])[.。]$", "", first)  # a line that only names whom to write to
+    return None
 
 
 def service_label(label: str, url: str) -> str:
@@ -418,15 +451,49 @@ def _banner_headings(lines: list[str]) -> bool:
     return False
 
 
+def _bold_line(line: str) -> bool:
+    """A line emphasised whole (`**…**`, `***…***`, `__…__`)."""
+    core = _BR.sub("", line).strip()
+    return any(core.startswith(m) and core.endswith(m) and len(core) > 2 * len(m) for m in ("**", "__"))
+
+
+def _banners_above_titles(lines: list[str]) -> set[int]:
+    """Line numbers of the bold paragraphs standing right above a later half's `# Title`
+    (`**数据也可在 Kaggle 获取：…**`): that half's banner, not the end of the half before it."""
+    found: set[int] = set()
+    fence, seen_title = "", False
+    for index, raw in enumerate(lines):
+        stripped = raw.strip()
+        if fence or stripped.startswith(("```", "~~~")):
+            fence = "" if fence and stripped.startswith(fence) else (fence or stripped[:3])
+            continue
+        if not _title(_BR.sub("", stripped).strip()):
+            continue
+        if seen_title:
+            above, cursor = [], index - 1
+            while cursor >= 0 and (not lines[cursor].strip() or set(lines[cursor].strip()) <= set("-*_ ")):
+                cursor -= 1  # blank lines and rules between the banner and the title
+            while cursor >= 0 and lines[cursor].strip() and _bold_line(lines[cursor]):
+                above.append(cursor)
+                cursor -= 1
+            # The bold lines are a paragraph of their own, not the last lines of one.
+            if above and (cursor < 0 or not lines[cursor].strip()):
+                found.update(number + 1 for number in above)
+        seen_title = True
+    return found
+
+
 def split_halves(text: str, name: str) -> list[Half]:
     """Titles, sections and the text before them, in order; then a half per language."""
     halves: list[Half] = []
     banner: list[Line] = []  # text above the first title
+    upcoming: list[Line] = []  # a later half's banner, above its title
     in_comment, fence = False, ""
     source = text.split("\n")
     # Above the first title, a bold line is part of the banner (`**Available also at Kaggle**`),
-    # not a section: the sections are the title's.
+    # not a section: the sections are the title's. So is a bold paragraph right above a later title.
     banner_headings = _banner_headings(source)
+    later_banners = _banners_above_titles(source)
     for number, raw in enumerate(source, start=1):
         stripped = raw.strip()
         if fence or stripped.startswith(("```", "~~~")):
@@ -447,7 +514,11 @@ def split_halves(text: str, name: str) -> list[Half]:
             stripped = _BR.sub("", stripped).strip()
             title = _title(stripped)
             if title:
-                halves.append(Half("", title, number))
+                halves.append(Half("", title, number, preamble=upcoming))
+                upcoming = []
+                continue
+            if number in later_banners:
+                upcoming += _lines(stripped, number)
                 continue
             heading = _heading(stripped)
             if heading and (halves or not banner_headings):
@@ -641,6 +712,19 @@ def _is_label(text: str) -> bool:
         and not re.search(r"[.。!?！？]\s*\S", text)
 
 
+_TABLE_ROW = re.compile(r"\|.*\|")
+_CODE_HEADER = re.compile(r"(?i:code|pwd|passcode|password)|提取码|密码|访问码")
+_TABLE_RULE = re.compile(r"\|(?:\s*:?-{2,}:?\s*\|)+")
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip()[1:-1].split("|")]
+
+
+def _web_urls(text: str) -> list[str]:
+    return [url for _, _, url in find_urls(text) if url.lower().startswith(("http://", "https://"))]
+
+
 def parse_mirror_line(text: str) -> tuple[str, str, str | None] | None:
     """(label, url, code) of a mirror line, or None when the line is not exactly one."""
     parts = _mirror_parts(text)
@@ -786,6 +870,43 @@ class Importer:
         self.article_lines: set[int] = set()  # lines of a citation section read as the article
         self.halves = split_halves(text, name)
 
+    def table_rows(self, lines: list[Line]) -> list[Line]:
+        """A Markdown table of mirrors (`| Service | Link | Code |`) as mirror lines, a row each:
+        "Service: link (code: ab12)". A table without links is text, as written."""
+        out: list[Line] = []
+        index = 0
+        while index < len(lines):
+            block = []
+            while index + len(block) < len(lines) and _TABLE_ROW.fullmatch(lines[index + len(block)].text):
+                block.append(lines[index + len(block)])
+            rows = [_cells(line.text) for line in block]
+            if len(block) < 3 or not _TABLE_RULE.fullmatch(block[1].text) \
+                    or not any(len(_web_urls(" ".join(row))) for row in rows[2:]):
+                out += block or [lines[index]]
+                index += len(block) or 1
+                continue
+            header = rows[0]
+            code_column = next((i for i, h in enumerate(header) if _CODE_HEADER.search(h)), None)
+            for line, row in zip(block[2:], rows[2:]):
+                urls = [i for i, cell in enumerate(row) if len(_web_urls(cell)) == 1]
+                if len(urls) != 1:
+                    out.append(line)  # not a mirror's row: kept as written
+                    continue
+                url = _web_urls(row[urls[0]])[0]
+                code = row[code_column].strip("`'\" ") if code_column is not None and code_column < len(row) else ""
+                code = code if re.fullmatch(r"[A-Za-z0-9]{2,12}", code) else ""
+                labels = [cell for i, cell in enumerate(row) if i not in (urls[0], code_column)
+                          and any(c.isalpha() for c in cell)]
+                label = labels[0] if labels else _without_urls(row[urls[0]]).strip(" ()（）") or urlsplit(url).hostname
+                for name, cell in zip(header, row):
+                    if cell and cell not in (label, row[urls[0]], row[code_column] if code_column is not None else None) \
+                            and cell.strip("-—–/ "):
+                        self.warn(line.number, f"not imported: the '{name}' column of the mirror table ('{cell[:40]}')")
+                text = f"{label}: {url}" + (f" (code: {code})" if code else "")
+                out.append(Line(line.number, text))
+            index += len(block)
+        return out
+
     def warn(self, line: int | None, message: str) -> None:
         self.warnings.append(f"{self.name}:{line}: {message}" if line else f"{self.name}: {message}")
 
@@ -803,6 +924,8 @@ class Importer:
         halves: dict[str, Half] = {}
         for half in self.halves:
             for section in half.sections:
+                if not any(pattern.match(section.title) for pattern in _RELEASE_TITLES):
+                    section.lines = self.table_rows(section.lines)
                 classify(section)
             if half.language in halves:
                 self.warn(half.number, f"a second {half.language} half ('{half.title}'): its sections are added "
@@ -961,10 +1084,21 @@ class Importer:
         600): the name, then the first sentence of the terms that names no number or link (those
         differ where the halves do, and belong to the terms)."""
         descriptions = {}
+        about = next((c for c in clauses if any(_ABOUT.search(t) for t in c["title"].values() if isinstance(t, str))
+                      and all(c["body"].get(lang) for lang in self.by_language)), None)
         for lang in [lang for lang in LANGUAGES if lang in self.by_language]:
             stop = ". " if lang == "en" else "。"
+            if about:  # "About the data" / "数据简介": its first sentences say what the data is
+                text = ""
+                for sentence in _sentences(about["body"][lang]):
+                    if reading_length(text) >= DESCRIPTION_MINIMUM or len(text) + len(sentence) > 600:
+                        break
+                    text += (" " if lang == "en" and text else "") + sentence
+                if reading_length(text) >= DESCRIPTION_MINIMUM:
+                    descriptions[lang] = text
+                    continue
             body = next((c["body"][lang] for c in clauses if c["body"].get(lang)), "")
-            sentences = [t.strip() for t in re.split(r"(?<=[。！？])|(?<=[.!?])(?<!et al\.)(?<! [A-Z]\.)\s+", body.replace("\n", " ")) if t.strip()]
+            sentences = _sentences(body)
             plain = next((t for t in sentences if not invariant_tokens(t) and reading_length(t) >= 20
                           and not _CITE_CUE.search(t)), "")
             text = names[lang].rstrip(".。") + (stop + plain if plain else "")
@@ -973,8 +1107,12 @@ class Importer:
             while reading_length(text) < DESCRIPTION_MINIMUM:
                 text += stop + names[lang]
             descriptions[lang] = text if len(text) <= 600 else text[:599].rstrip() + "…"
-        self.infer(("description",), None, "made from the name and the first sentence of the terms: write one or "
-                                           "two sentences on what the data is")
+        if about and len(descriptions) == len(self.by_language):
+            self.infer(("description",), None, f"the first sentences of '{about['title'].get('en') or about['title'].get('zh')}'"
+                                               ": is that what the data is, in a sentence or two?")
+        else:
+            self.infer(("description",), None, "made from the name and the first sentence of the terms: write one or "
+                                               "two sentences on what the data is")
         return self.line_pair(descriptions, "the description", None, ("description",))
 
     def published_address(self) -> str:
@@ -996,9 +1134,14 @@ class Importer:
         site_url = None
         texts: dict[str, str] = {}
         first = {}
+        seen: set[str] = set()
         for lang, half in self.by_language.items():
             kept = []
             for line in half.preamble:
+                if line.text in seen:  # the same banner above both titles: said once
+                    self.represented.add(line.number)
+                    continue
+                seen.add(line.text)
                 parts = [p.strip() for p in line.text.split(" · ")]
                 rest = []
                 for part in parts:
@@ -1309,15 +1452,9 @@ class Importer:
                     self.represented.add(line.number)
             if intro:
                 contact["intro"][lang] = "\n".join(intro)
-                found = _CONTACT_PERSON[lang].search(intro[0])
-                if found:
-                    contact["person"][lang] = found.group("person").strip().rstrip(".。").strip()
-                elif len(intro) == 1 and _is_label(intro[0]) and not find_urls(intro[0]):
-                    contact["person"][lang] = intro[0]  # a line that only names whom to write to
-                else:  # "Clara Vogt, Institute of …, address": the name before the affiliation
-                    named = _NAME_FIRST[lang].match(intro[0])
-                    if named:
-                        contact["person"][lang] = named.group("person")
+                person = _contact_person(lang, intro)
+                if person:
+                    contact["person"][lang] = person
         intro = contact.pop("intro")
         if intro:
             contact["intro"] = self.passage(intro, "the contact's text", number)

@@ -227,9 +227,13 @@ class Person(Strict):
     given: Line
 
     @property
+    def chinese(self) -> bool:
+        return any("\u3400" <= c <= "\u9fff" for c in self.family + self.given)
+
+    @property
     def name(self) -> str:
         """The name as it is written: "Mira Holt", and a Chinese one family name first ("霍米拉")."""
-        if any("\u3400" <= c <= "\u9fff" for c in self.family + self.given):
+        if self.chinese:
             return self.family + self.given
         return f"{self.given} {self.family}"
 
@@ -245,6 +249,11 @@ class Article(Strict, kw_only=True):
     pages: Line | None = None
     doi: Doi | None = None
     url: Url | None = None
+
+    @property
+    def chinese(self) -> bool:
+        """Written in Chinese (its title is): cited in the Chinese way ("等", not "et al.")."""
+        return any("\u3400" <= c <= "\u9fff" for c in self.title)
 
 
 TimeZone = Annotated[str, _pattern(r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)+$", "an IANA time zone such as Asia/Shanghai")]

@@ -112,7 +112,10 @@ def people(text: str, separators: str) -> tuple[list[dict[str, str]], bool] | No
 
 
 def _journal_words(text: str) -> bool:
-    """A journal's name, full or abbreviated: words that start with a capital (but small words)."""
+    """A journal's name, full or abbreviated: words that start with a capital (but small words);
+    in Chinese, a name without punctuation (储能科学与技术)."""
+    if _HAN.search(text):
+        return bool(re.fullmatch(rf"[{CJK_CHARACTERS}A-Za-z0-9（）() ]{{2,40}}", text.strip()))
     words = text.replace(".", " ").split()
     return bool(words) and len(text) <= 200 and words[0][:1].isupper() and all(
         w[:1].isupper() or w.lower() in _SMALL_WORDS or w[:1].isdigit() for w in words)
@@ -235,6 +238,28 @@ def _chinese_commas(text: str) -> Reference | None:
     return _build("chinese", authors, parts[1], parts[2], {}, re.match(_YEAR, parts[3]).group(0))
 
 
+def _names_end(body: str) -> tuple[int, int] | None:
+    """Where the list of names at the start of `body` ends: at the first stop that follows a
+    whole list of names ("Mei Tan, Joaquim Rocha, Xiaobo Lu. Title"), else at the first comma
+    after which no further name follows ("Mei Tan, Title, Journal"). Never inside the list: a
+    title that starts with the second author's name is a misreading."""
+    separators = r"\s*[,，、]\s*(?:and\s+)?|\s+and\s+"
+    for stop in (r"[.。．]\s+|(?<=[\u3400-\u9fff])[.。．]", r"[,，]\s*"):
+        for match in re.finditer(stop, body):
+            head = body[:match.start()]
+            if re.search(r"(?:^|[\s.])[A-Z]$", head):
+                continue  # an initial's stop ("M. Holt")
+            if people(head, separators) is None:
+                if stop.startswith("[.") and "." in match.group(0):
+                    break  # the text before the first sentence stop is not a list of names
+                continue
+            following = re.split(r"[.,，。]", body[match.end():], maxsplit=1)[0]
+            if stop.startswith("[,") and person(following.removeprefix("and ")) is not None:
+                continue  # the list of names goes on
+            return match.start(), match.end()
+    return None
+
+
 def _name_first(text: str) -> Reference | None:
     """AUTHOR(S) (et al.). TITLE. JOURNAL (YEAR) — or with commas, or ", YEAR" at the end."""
     match = re.fullmatch(rf"(?P<body>.+?)\s*(?:\(\s*(?P<year>{_YEAR})\s*\)|[,，]\s*(?P<year2>{_YEAR}))"
@@ -247,15 +272,14 @@ def _name_first(text: str) -> Reference | None:
         authors = people(body[:et_al.start()], r"\s*,\s*(?:and\s+)?|\s+and\s+")
         authors = (authors[0], True) if authors else None
         rest = body[et_al.end():]
-    else:  # the names end at the first ". " or ", " that does not follow an initial
-        cut = next((m for m in re.finditer(r"[.,]\s+", body) if not re.search(r"(?:^|\s)[A-Z]$", body[:m.start()])),
-                   None)
+    else:
+        cut = _names_end(body)
         if cut is None:
             return None
-        authors = people(body[:cut.start()], r"\s*,\s*(?:and\s+)?|\s+and\s+")
-        rest = body[cut.end():]
+        authors = people(body[:cut[0]], r"\s*[,，、]\s*(?:and\s+)?|\s+and\s+")
+        rest = body[cut[1]:]
     # Title and journal: at the ". " (else ", ") after which only a journal's name follows.
-    for separator in (r"[.?!]\s+", r"[,，]\s+"):
+    for separator in (r"[.?!。．]\s*" if _HAN.search(rest) else r"[.?!]\s+", r"[,，]\s*"):
         for split in re.finditer(separator, rest):
             journal = rest[split.end():]
             if _journal_words(journal):

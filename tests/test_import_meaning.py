@@ -75,6 +75,8 @@ def test_a_readme_imports_to_what_it_means(folder, tmp_path):
     result, data = imported(folder, tmp_path)
     assert data["name"] == meaning["name"]
     assert data["title"] == meaning["title"]
+    if "description" in meaning:
+        assert data["description"] == meaning["description"]
     if meaning["license"] == "placeholder":
         assert placeholder_reason(data["license"]["url"]) and placeholder_reason(data["license"]["short"])
     else:

@@ -8,7 +8,10 @@ import time
 
 import pytest
 
-from datasite.importer import inline_text, parse_mirror_line, service_label
+from datasite.importer import Importer, Line, _contact_person, inline_text, parse_mirror_line, service_label
+from datasite.model import Article, Person
+from datasite.render.citation import article_citations
+from datasite.render.pages import format_reference
 from datasite.model import reading_length
 from datasite.paths import page_link
 from datasite.reference import parse_bibtex, parse_reference
@@ -53,6 +56,17 @@ REFERENCES = [
      "10.5555/marsh.2024.5"),
     ("欧阳明, 林静. 海岸沙丘植被覆盖变化[J]. 海岸研究, 2021, 9(2): 33-41.",
      "gbt7714", ["欧阳, 明", "林, 静"], False, "海岸沙丘植被覆盖变化", "海岸研究", 2021, "9", "2", "33-41", None),
+    # Every author by name: the list is read whole, not its first name alone.
+    ("Mira Holt, Kai Ode, Pia Lind. Wind over reed beds. Journal of Marsh Physics, 2024, https://doi.org/10.5555/m.1",
+     "name-first", ["Holt, Mira", "Ode, Kai", "Lind, Pia"], False, "Wind over reed beds", "Journal of Marsh Physics",
+     2024, None, None, None, "10.5555/m.1"),
+    ("Mira Holt, Kai Ode and Pia Lind. Wind over reed beds. Journal of Marsh Physics (2024)",
+     "name-first", ["Holt, Mira", "Ode, Kai", "Lind, Pia"], False, "Wind over reed beds", "Journal of Marsh Physics",
+     2024, None, None, None, None),
+    ("Mira Holt, Wind over reed beds, Journal of Marsh Physics, 2024",
+     "name-first", ["Holt, Mira"], False, "Wind over reed beds", "Journal of Marsh Physics", 2024, None, None, None, None),
+    ("霍米拉, 奥德. 芦苇床上的风. 沼泽物理学报, 2025",
+     "name-first", ["霍, 米拉", "奥, 德"], False, "芦苇床上的风", "沼泽物理学报", 2025, None, None, None, None),
     ("Holt M, Ode K. Wind over reed beds[J]. Journal of Marsh Physics, 2021, 7: 11-19.",
      "gbt7714", ["Holt, M", "Ode, K"], False, "Wind over reed beds", "Journal of Marsh Physics", 2021, "7", None, "11-19",
      None),
@@ -153,3 +167,44 @@ def test_a_page_links_the_same_page_in_another_language(page, source, target, of
 ])
 def test_the_sites_words_are_spaced_as_chinese_copywriting_wants(text, expected):
     assert spaced(text) == expected
+
+
+@pytest.mark.parametrize("language,line,person", [
+    ("en", "For questions, please contact Dr. Yutong Meng: yutong@example.org", "Dr. Yutong Meng"),
+    ("en", "Please contact Prof. Ana Sousa with any question.", "Prof. Ana Sousa"),
+    ("en", "Clara Vogt, Institute of Water Examples, clara@example.org", "Clara Vogt"),
+    ("en", "For questions, write to the address below.", None),
+    ("en", "Mei Tan.", "Mei Tan"),
+    ("zh", "如有问题，请联系孟雨桐，江淮海洋研究所：yutong@example.org", "孟雨桐"),
+    ("zh", "如有问题，请发邮件。", None),
+    ("zh", "周蕾，江淮大学储能研究所", "周蕾"),
+    ("zh", "联系人：周蕾，江淮大学", "周蕾"),
+])
+def test_the_contact_person_is_the_name_alone(language, line, person):
+    """Not a title alone ("Dr"), not the words before a comma ("如有问题"), not the affiliation."""
+    assert _contact_person(language, [line]) == person
+
+
+def test_a_chinese_article_is_cited_as_chinese_journals_cite_it():
+    article = Article(authors=[Person(family="周", given="蕾"), Person(family="江", given="淮")], et_al=True,
+                      title="锂电池热失控研究", journal="储能科学与技术", year=2023, volume="12", issue="3", pages="45-52")
+    citations = article_citations(article)
+    assert citations.gbt7714 == "周蕾, 江淮, 等. 锂电池热失控研究[J]. 储能科学与技术, 2023, 12(3): 45-52."
+    assert citations.apa == "周蕾, 江淮, 等. (2023). 锂电池热失控研究. 储能科学与技术, 12(3), 45–52."
+    english = Article(authors=[Person(family="Tan", given="Mei")], title="Thermal drift", journal="Energy Storage",
+                      year=2023)
+    assert article_citations(english).gbt7714 == "TAN M. Thermal drift[J]. Energy Storage, 2023."  # [J] without a DOI
+    assert format_reference(english) == "Mei Tan. Thermal drift. Energy Storage (2023)"
+
+
+def test_a_mirror_table_becomes_mirror_lines():
+    rows = ["| Mirror | Link | Extraction code | Size |", "|---|---|:---:|---|",
+            "| Baidu Netdisk | [pan.baidu.com](https://pan.baidu.com/s/1x) | `ab12` | 2 GB |",
+            "| Zenodo | https://zenodo.org/records/1 | — | — |", "| Notes | none | | |"]
+    importer = Importer.__new__(Importer)
+    importer.name, importer.warnings = "README.md", []
+    lines = importer.table_rows([Line(n, inline_text(r)) for n, r in enumerate(rows, start=3)])
+    assert [(line.number, line.text) for line in lines] == [
+        (5, "Baidu Netdisk: https://pan.baidu.com/s/1x (code: ab12)"), (6, "Zenodo: https://zenodo.org/records/1"),
+        (7, "| Notes | none | | |")]
+    assert importer.warnings == ["README.md:5: not imported: the 'Size' column of the mirror table ('2 GB')"]

@@ -41,7 +41,8 @@ def dataset_url(dataset: Dataset) -> str:
 
 
 def _csl_names(people: list[Person], et_al: bool = False) -> list[dict]:
-    names = [{"family": p.family, "given": p.given} for p in people]
+    # A Chinese name is written whole (周蕾): CSL would make initials of its given name ("周, . 蕾 .").
+    names = [{"literal": p.name} if p.chinese else {"family": p.family, "given": p.given} for p in people]
     return names + ([{"family": _ET_AL}] if et_al else [])
 
 
@@ -107,7 +108,18 @@ def _format_csl(item_json: str, style: str) -> str:
     text = re.sub(r"^\[\d+\]\s*", "", text)  # numeric styles number their entries
     # The placeholder author stands where "et al." belongs ("Lyu, D., & X." / "LYU D, X.").
     text = re.sub(rf",?\s*(?:&\s*)?{_ET_AL}\.?", ", et al.", text, flags=re.IGNORECASE)
+    # Chinese names are listed with commas alone ("周蕾, 江淮", not "周蕾, & 江淮").
+    text = re.sub(r"(?<=[\u3400-\u9fff]),? & (?=[\u3400-\u9fff])", ", ", text)
     return text.replace("et al..", "et al.")
+
+
+def _journal_article(text: str, title: str) -> str:
+    """GB/T 7714 marks a journal article [J] ([J/OL]: read online); the CSL style drops the
+    mark with the URL and DOI that make it "/OL", so it is put back after the title."""
+    text = text.replace("[J/OL]", "[J]")
+    if "[J]" not in text and f"{title}." in text:
+        text = text.replace(f"{title}.", f"{title}[J].", 1)
+    return text
 
 
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
@@ -186,10 +198,14 @@ def article_citations(article: Article) -> Citations:
                        ("doi", article.doi), ("urls", [article.url] if article.url else None)):
         if value:
             ris[key] = value
+    gbt7714 = _journal_article(format_csl(item, GBT_STYLE), article.title)
+    apa = format_csl(item, APA_STYLE)
+    if article.chinese:  # a Chinese reference: "周蕾, 等." (GB/T 7714 says 等 for et al.)
+        gbt7714, apa = (text.replace(", et al.", ", 等.") for text in (gbt7714, apa))
     return Citations(
-        apa=format_csl(item, APA_STYLE),
+        apa=apa,
         # Chinese journals cite a journal article as [J] (GB/T 7714's [J/OL] marks an online-only read).
-        gbt7714=format_csl(item, GBT_STYLE).replace("[J/OL]", "[J]"),
+        gbt7714=gbt7714,
         bibtex=_bibtex("article", _bib_key(article.authors, article.year, article.title), bib_fields),
         ris=_ris(ris),
         csl_json=_csl_json(item),

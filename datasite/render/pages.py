@@ -297,7 +297,8 @@ def format_reference(article: Article) -> str:
     authors = ", ".join(p.name for p in article.authors)
     if article.et_al:
         authors += "等" if any(p.name != f"{p.given} {p.family}" for p in article.authors) else " et al."
-    out = f"{authors} {article.title}. {article.journal} ({article.year})"
+    stop = "" if authors.endswith((".", "等")) else "."
+    out = f"{authors}{stop} {article.title}. {article.journal} ({article.year})"
     for part in (article.volume, article.issue, article.pages):
         if part:
             out += f", {part}"
