@@ -42,7 +42,8 @@ _CODE_WORDS = (r"(?:(?i:(?<![A-Za-z])(?:(?:extract(?:ion)?\s+)?code|pwd|passcode
                r"(?:\s+is)?\s*[:：=]|(?<![A-Za-z])with\s+(?:an?\s+)?(?:extract(?:ion)?\s+)?code\s*[:：]?)"
                r"|(?:提取码|密码|访问码)\s*(?:为|是)?\s*[:：=]?)")
 _CODE = re.compile(_CODE_WORDS + r"\s*[`'\"“]?([A-Za-z0-9]{2,12})(?![A-Za-z0-9])")
-_CODE_IN_PARENS = re.compile(r"[（(【\[]\s*" + _CODE_WORDS + r"\s*[`'\"“]?[A-Za-z0-9]+[`'\"”]?\s*[)）】\]]")
+_CODE_IN_PARENS = re.compile(r"[（(【\[]\s*(?:" + _CODE_WORDS + r"|(?i:password|passcode|pwd|code)\s)\s*[`'\"“]?"
+                             r"[A-Za-z0-9]+[`'\"”]?\s*[)）】\]]")
 # A line that only gives the code of the mirror above it ("-Password: xxxx", "提取码：xxxx").
 _CODE_LINE = re.compile(r"[-*•]?\s*" + _CODE_WORDS + r"\s*[`'\"“]?([A-Za-z0-9]{2,12})[`'\"”]?\s*[.。]?")
 # Link texts that say nothing of where they lead: the service's name is taken from the host.
@@ -89,9 +90,9 @@ KINDS = ("clause", "mirrors", "contact", "publications", "related", "citation")
 # How authors ask users to name the data: the name is in the quotes that follow.
 _NAMED_AS = {
     "en": re.compile(r"(?:\b(?:name|call|refer to)\s+(?:the\s+|this\s+)?(?:data(?:\s*set)?(?:\s+source)?|source|it)\s+"
-                     r"(?:as\s+)?|\b(?:named|referred to|known)\s+as\s+)[“\"‘](?P<name>[^\"”’\n]{2,120})[”\"’]",
+                     r"(?:as\s+)?|\b(?:named|referred to|known)\s+as\s+|\buse\s+the\s+name\s+)[“\"‘](?P<name>[^\"”’\n]{2,120})[”\"’]",
                      re.IGNORECASE),
-    "zh": re.compile(r"(?:命名格式|命名为|统一命名为|命名|称为|名为|名称为)\s*[:：]?\s*[“\"「『](?P<name>[^”\"」』\n]{2,60})[”\"」』]"),
+    "zh": re.compile(r"(?:命名格式|命名为|统一命名为|命名|称为|名为|名称为|使用名称)\s*[:：]?\s*[“\"「『](?P<name>[^”\"」』\n]{2,60})[”\"」』]"),
 }
 # The words around a name in a README's title ("Download and License of X", "X的下载方式及许可协议").
 _TITLE_WORDS = (
@@ -435,6 +436,62 @@ def _title(line: str) -> str | None:
     return inline_text(title) if title else None
 
 
+# Lines that only fold or unfold a part of the page (the other language, in <details>).
+_LAYOUT_ONLY = re.compile(r"(?i)</?details(?:\s[^>]*)?>|<summary>.*</summary>|</?summary>|<br\s*/?>|<hr\s*/?>")
+_SETEXT = re.compile(r"(=+|-+)\s*")
+_RULE = re.compile(r"(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,}")  # a thematic break: layout
+
+
+def _atx_headings(lines: list[str]) -> list[str]:
+    """Setext headings (a line underlined with === or ---) as `#` headings, line for line; and a
+    YAML front matter block (a dataset card's metadata, `---` … `---` on top) left out."""
+    out = list(lines)
+    if out and out[0].strip() == "---":
+        end = next((i for i in range(1, min(len(out), 200)) if out[i].strip() in ("---", "...")), None)
+        if end is not None:
+            out[:end + 1] = [""] * (end + 1)
+    fence = ""
+    for index in range(1, len(out)):
+        stripped = out[index - 1].strip()
+        if stripped.startswith(("```", "~~~")):
+            fence = "" if fence else stripped[:3]
+        underline = _SETEXT.fullmatch(out[index].strip())
+        before = out[index - 2].strip() if index >= 2 else ""
+        # A one-line paragraph over the line (a list item, a table row or the last line of a longer
+        # paragraph over `---` is text over a rule).
+        if fence or not underline or not stripped or before or stripped.startswith(("#", "|", "-", "*", "+", ">", "<")):
+            continue
+        out[index - 1] = ("# " if underline.group(1)[0] == "=" else "## ") + stripped
+        out[index] = ""
+    return out
+
+
+def _interleaved(lines: list[str]) -> str | None:
+    """Where a README alternates the languages heading by heading (`# Title` / `# 标题`, `## 1. 简介
+    (Introduction)`): a layout of pairs, not of halves. None if it is not one."""
+    headings: list[tuple[int, str, bool]] = []  # line, text, the line before it was blank
+    fence, blank = "", True
+    for number, raw in enumerate(lines, start=1):
+        stripped = _BR.sub("", raw.strip()).strip()
+        if fence or stripped.startswith(("```", "~~~")):
+            fence = "" if fence and stripped.startswith(fence) else (fence or stripped[:3])
+            continue
+        text = _title(stripped) or _heading(stripped)
+        if text and any(c.isalpha() for c in text):
+            headings.append((number, text, blank or bool(headings and headings[-1][0] == number - 1)))
+        if stripped:
+            blank = bool(text)
+    both = [(n, t) for n, t, _ in headings if _CJK.search(t) and re.search(r"[A-Za-z]{3,}", t)]
+    if len(headings) >= 4 and len(both) * 2 >= len(headings):
+        return f"line {both[0][0]}: '{both[0][1]}', and {len(both) - 1} more headings in both languages"
+    pairs = [(a, b) for a, b in zip(headings, headings[1:]) if b[2] and b[0] - a[0] <= 2
+             and language_of(a[1]) != language_of(b[1])]
+    if len(pairs) >= 2:
+        (first, second), _ = pairs[0], pairs[1]
+        return f"lines {first[0]}-{second[0]}: '{first[1]}' then '{second[1]}', and {len(pairs) - 1} more such pairs"
+    return None
+
+
 def _banner_headings(lines: list[str]) -> bool:
     """Whether bold lines above the first `# Title` are the banner's text: there is a title, and
     at most one such line stands above it (several make a half without a title)."""
@@ -489,11 +546,16 @@ def split_halves(text: str, name: str) -> list[Half]:
     banner: list[Line] = []  # text above the first title
     upcoming: list[Line] = []  # a later half's banner, above its title
     in_comment, fence = False, ""
-    source = text.split("\n")
+    source = _atx_headings(text.split("\n"))
     # Above the first title, a bold line is part of the banner (`**Available also at Kaggle**`),
     # not a section: the sections are the title's. So is a bold paragraph right above a later title.
     banner_headings = _banner_headings(source)
     later_banners = _banners_above_titles(source)
+    interleaved = _interleaved(source)
+    if interleaved:
+        raise ImportFailure(f"{name}: the languages alternate heading by heading ({interleaved}); datasite reads a "
+                            "README whose halves follow each other (all English, then all Chinese, or the other way "
+                            "round): reorder it that way, or start from a skeleton (`datasite init --skeleton`)")
     for number, raw in enumerate(source, start=1):
         stripped = raw.strip()
         if fence or stripped.startswith(("```", "~~~")):
@@ -512,6 +574,9 @@ def split_halves(text: str, name: str) -> list[Half]:
                 raw = raw[raw.index("-->") + 3:]
                 stripped = raw.strip()
             stripped = _BR.sub("", stripped).strip()
+            if _LAYOUT_ONLY.fullmatch(stripped) or _RULE.fullmatch(stripped) \
+                    or _LANGUAGE_SWITCH.fullmatch(inline_text(stripped).strip(" *_#")):
+                continue  # <details>, <summary>中文说明</summary>, "English | 中文": the page's layout, not its text
             title = _title(stripped)
             if title:
                 halves.append(Half("", title, number, preamble=upcoming))
@@ -627,6 +692,9 @@ def _mirror_parts(text: str) -> tuple[str, str, str | None, str] | None:
     before, after = text[:start], text[end:]
     code_match = _CODE.search(before + " " + after)
     code = code_match.group(1) if code_match else None
+    if not code:  # "(password mc38)": the word and the code in brackets, without a colon
+        bracketed = _CODE_IN_PARENS.search(before + " " + after)
+        code = re.findall(r"[A-Za-z0-9]+", bracketed.group(0))[-1] if bracketed else None
     if not code:
         query = parse_qs(urlsplit(url).query)
         code = next((values[0] for key, values in query.items() if key.lower() in ("pwd", "password", "code")
@@ -1239,10 +1307,13 @@ class Importer:
                     if unread is None and (find_dois(segment) or re.search(r"\b(?:19|20)\d\d\b", segment)):
                         unread = (number, segment)
                     continue
-                if cited:  # a line of a citation section: the article's own, not a further publication
+                key = "zh" if reference.chinese else "en"
+                # A line of a citation section with the article's own reference (in either half) is
+                # the article; a further reference there (a second BibTeX entry) is a publication.
+                if cited and (key not in found or found[key][0].as_article() == reference.as_article()):
                     self.article_lines |= set(lines)
                     self.represented |= set(lines)
-                found.setdefault("zh" if reference.chinese else "en", (reference, number, segment))
+                found.setdefault(key, (reference, number, segment))
         if "en" not in found and "zh" in found:
             found["en"] = found.pop("zh")  # the only article there is, whatever its language
         if "en" not in found:
@@ -1251,7 +1322,7 @@ class Importer:
             else:
                 self.warn(None, "no source article found: fill in `article`")
             return {"authors": [{"family": "TODO", "given": "TODO"}], "title": "TODO: the article to cite",
-                    "journal": "TODO", "year": date.today().year}, None
+                    "journal": "TODO", "year": self.placeholder_year()}, None
         reference, number, segment = found["en"]
         self.infer(("article",), number, f"read as a reference ({reference.style}) from '{_one_line(segment, 100)}': are "
                                          "the authors, title, journal, year and DOI right?")
@@ -1263,6 +1334,12 @@ class Importer:
             self.infer(("article_for", "zh"), number, f"the article manuscripts in Chinese cite, read as a reference "
                                                       f"({reference.style}) from '{_one_line(segment, 100)}'")
         return article, translated
+
+    def placeholder_year(self) -> int:
+        """A year must be a number: this one is today's, and listed to review like any guess, so
+        that filling in the article's authors, title and journal never publishes it unchecked."""
+        self.infer(("article", "year"), None, "a placeholder: this year, not the article's (no reference was read)")
+        return date.today().year
 
     def reference_segments(self, lang: str):
         """(lines, text, in a citation section) of what may be a reference, in the order a reader
@@ -1436,11 +1513,11 @@ class Importer:
                 emails, wechat = find_emails(text), _WECHAT.search(text)
                 urls = [u for _, _, u in find_urls(text) if u.lower().startswith("http")]
                 if emails:
-                    contact["email"] = emails[0][2]
+                    contact.setdefault("email", emails[0][2])  # the first named: whom the README asks readers to write to
                 if wechat:
-                    contact["wechat"] = wechat.group(1)
+                    contact.setdefault("wechat", wechat.group(1))
                 if urls and not emails:
-                    contact["url"] = urls[0]
+                    contact.setdefault("url", urls[0])
                 # A line that is only "Email: address" is the field; any other text stays, verbatim.
                 rest = text
                 for value in [e for _, _, e in emails] + urls + ([wechat.group(0)] if wechat else []):

@@ -14,7 +14,7 @@ import yaml
 
 from conftest import FIXTURES, SEED, TINY, datasite
 
-from datasite.importer import import_readme, inline_text, parse_mirror_line, text_values, to_yaml
+from datasite.importer import ImportFailure, import_readme, inline_text, parse_mirror_line, text_values, to_yaml
 from datasite.loader import load_dataset
 from datasite.render.readme import render_readme
 from datasite.tokens import invariant_tokens
@@ -64,8 +64,9 @@ def test_corpus_loses_nothing(folder, tmp_path):
     readme = readme.split("<!-- datasite-data")[0]
     lines = readme.splitlines()
     for index, line in enumerate(lines):
-        if re.match(r"\s*(#|\*\*|##|<!--)", line) or not line.strip():
-            continue  # headings are titles; checked through the words of the fields below
+        setext = index + 1 < len(lines) and re.fullmatch(r"(=+|-+)\s*", lines[index + 1]) and line.strip()
+        if re.match(r"\s*(#|\*\*|##|<!--)", line) or not line.strip() or setext or re.fullmatch(r"(=+|-+)\s*", line):
+            continue  # headings are titles (also underlined ones); checked through the words of the fields below
         if line.startswith("|") and index + 1 < len(lines) and re.fullmatch(r"\|(?:\s*:?-+:?\s*\|)+", lines[index + 1]):
             continue  # a table's header names its columns (the mirror's label, link and code)
         for pattern in (URL, DOI, EMAIL):
@@ -286,3 +287,36 @@ def test_init_never_replaces_generated_files_and_makes_a_valid_id(tmp_path):
     (folder / "CITATION.cff").unlink()
     assert datasite(folder, "init").returncode == 0
     assert "id: m-2024-soil-survey" in (folder / "dataset.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("readme,where", [
+    ("# Lake Ice\n# 湖冰\n\n## License\n## 许可\nCC BY 4.0 text.\n\n## Download\n## 下载\nZenodo: https://zenodo.org/records/1\n",
+     "lines 1-2: 'Lake Ice' then '湖冰'"),
+    ("# Lake Ice\n\n## 1. 简介（Introduction）\ntext\n\n## 2. 下载（Download）\nZenodo: https://zenodo.org/records/1\n\n"
+     "## 3. 许可（License）\nCC BY 4.0\n\n## 4. 联系（Contact）\nx@example.org\n", "line 3: '简介（Introduction）'"),
+])
+def test_a_readme_that_alternates_the_languages_heading_by_heading_is_refused_clearly(readme, where, tmp_path):
+    """Pairs of headings are not halves: rather than scramble them, the import says what it reads."""
+    with pytest.raises(ImportFailure) as refused:
+        import_readme(readme.encode("utf-8"), "README.md", tmp_path)
+    assert where in str(refused.value) and "datasite init --skeleton" in str(refused.value)
+
+
+def test_layout_lines_are_not_text_or_sections(tmp_path):
+    """A front matter block, a bold language switch, `---` rules and <details>/<summary> fold the
+    page; underlined (setext) headings are headings."""
+    english, chinese = BASE.split("\n# ", 1)
+    readme = ("---\nlicense: cc-by-4.0\npretty_name: x\n---\n**English | [中文](#zh)**\n\n" + english + "\n---\n\n"
+              "<details>\n<summary>中文说明（点击展开）</summary>\n\n# " + chinese + "\n</details>\n")
+    plain, _ = imported_text(BASE, tmp_path)
+    result, strings = imported_text(readme, tmp_path)
+    assert result.data == plain.data
+    underlined = re.sub(r"(?m)^## (.+)$", lambda m: m[1] + "\n" + "-" * len(m[1]), BASE)
+    underlined = re.sub(r"(?m)^# (.+)$", lambda m: m[1] + "\n" + "=" * len(m[1]), underlined)
+    assert imported_text(underlined, tmp_path)[0].data == plain.data
+
+
+def test_the_contact_is_the_first_address_named(tmp_path):
+    readme = BASE.replace("Email: ", "Email: first@example.org, then ", 1)
+    result, _ = imported_text(readme, tmp_path)
+    assert result.data["contact"]["email"] == "first@example.org"

@@ -81,7 +81,10 @@ def test_a_readme_imports_to_what_it_means(folder, tmp_path):
         assert placeholder_reason(data["license"]["url"]) and placeholder_reason(data["license"]["short"])
     else:
         assert data["license"]["spdx"] == meaning["license"]
-    assert_article(data["article"], meaning["article"], "article")
+    if meaning["article"] == "placeholder":  # no reference read: nothing of it is guessed, not even the year
+        assert placeholder_reason(data["article"]["title"]) and {"article.year"} <= {i.key for i in result.review}
+    else:
+        assert_article(data["article"], meaning["article"], "article")
     assert set(data.get("article_for", {})) == set(meaning.get("article_for", {}))
     for language, article in meaning.get("article_for", {}).items():
         assert_article(data["article_for"][language], article, f"article_for.{language}")
@@ -124,6 +127,8 @@ def test_a_readme_imports_to_what_it_means(folder, tmp_path):
         if any(covers(c, key) for c in copied) or path[:1] == ("mirrors",) and path[-1:] == ("url",):
             continue
         plain = without_links(text)
+        if text.lstrip().startswith("@"):
+            continue  # a BibTeX entry: the same in either language
         if language == "en":
             assert language_of(plain) == "en", (key, text)
         elif reading_length(plain) > 40:
