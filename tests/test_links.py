@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import socket
@@ -294,16 +293,9 @@ def test_download_page_shows_each_mirrors_status(project):
 def _unresolvable(monkeypatch) -> None:
     """No name resolves, and no lookup leaves the machine: a stub in place of the system resolver
     (the build runs in a fork of this process, which keeps it). Addresses (127.0.0.1) still work."""
-    real = socket.getaddrinfo
+    import offline_resolver
 
-    def refuse(host, *args, **kwargs):
-        try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", offline_resolver.refuse)
 
 
 def test_build_goes_on_without_network_and_says_so_in_one_line(project, monkeypatch):

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SEED, confirm_reviewed, copy_project, datasite, edit, mkdocs_build, page, run, set_site_url
+from conftest import (ROOT, SEED, clean_checkout, confirm_reviewed, copy_project, datasite, edit, mkdocs_build, page, run,
+                      set_site_url)
 
 GATES = (("datasite", "check", "--strict"), ("mkdocs", "build", "--strict"), ("datasite", "export", "--check"))
 
@@ -165,8 +166,9 @@ def fresh_venv(tmp_path_factory) -> Path:
     """A new venv with datasite installed from its wheel (not editable); the libraries it needs come
     from this test run's environment, so nothing is downloaded."""
     work = tmp_path_factory.mktemp("wheel")
+    checkout = clean_checkout(tmp_path_factory.mktemp("checkout"))
     built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                 str(work), str(ROOT)], ROOT)
+                 str(work), str(checkout)], checkout)
     assert built.returncode == 0, built.stderr
     (wheel,) = work.glob("datasite-*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -186,14 +188,29 @@ def fresh_venv(tmp_path_factory) -> Path:
     return venv
 
 
+def test_the_wheel_holds_what_a_site_needs_and_says_its_version(fresh_venv):
+    """A wheel built from a clean checkout, installed with nothing but the locked libraries: it
+    holds every file of the package and the license (the release workflow's own check), and
+    `datasite --version` / `python -m datasite --version` print pyproject.toml's version."""
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    for command in ([str(fresh_venv / "bin" / "datasite")], [str(fresh_venv / "bin" / "python"), "-m", "datasite"]):
+        shown = run([*command, "--version"], fresh_venv)
+        assert shown.returncode == 0 and shown.stdout.strip() == f"datasite {version}", shown
+    checked = run([sys.executable, str(ROOT / ".ci" / "check_dist.py"), str(fresh_venv.parent), "--wheel-only"], ROOT)
+    assert checked.returncode == 0, checked.stderr
+
+
 def test_init_from_the_installed_package_builds_a_readme_only_folder(fresh_venv, tmp_path):
     folder = seed_readme(tmp_path / "dataset-repo")
-    result = run([str(fresh_venv / "bin" / "datasite"), "init"], folder)
+    result = run([str(fresh_venv / "bin" / "datasite"), "init", "--action", "example/datasite@v0.2.0"], folder)
     assert result.returncode == 0, result.stderr
     assert "Next steps" in result.stdout
-    for name in ("dataset.yml", "dataset.lock.json", "mkdocs.yml", ".gitignore", "requirements.txt",
+    for name in ("dataset.yml", "dataset.lock.json", "mkdocs.yml", ".gitignore", "overrides/README.md",
                  ".github/workflows/pages.yml", ".github/workflows/links.yml", "CITATION.cff", "README.dataset.md"):
         assert (folder / name).is_file(), name
+    assert not (folder / "requirements.txt").exists()  # the action installs datasite, with its locked dependencies
     assert len((folder / "mkdocs.yml").read_text(encoding="utf-8").splitlines()) <= 25
     assert not [p for p in folder.rglob("*") if p.suffix in (".py", ".html", ".css", ".js")]  # no datasite code
     assert "To review: 10 values the import did not read as written" in result.stdout
@@ -241,12 +258,12 @@ def test_init_names_each_disagreement_between_the_readme_halves(tmp_path):
 def test_init_in_an_empty_folder_writes_a_skeleton_that_builds(tmp_path):
     folder = tmp_path / "new-dataset"
     folder.mkdir()
-    result = datasite(folder, "init", "--install", "datasite @ git+https://example.org/datasite@v1")
+    result = datasite(folder, "init", "--action", "example/datasite@v9.9.9")
     assert result.returncode == 0, result.stderr
     assert "replace each TODO" in result.stdout
     skeleton = (folder / "dataset.yml").read_text(encoding="utf-8")
     assert "id: new-dataset" in skeleton and "TODO" in skeleton and skeleton.count("#") > 10  # commented
-    assert (folder / "requirements.txt").read_text(encoding="utf-8") == "datasite @ git+https://example.org/datasite@v1\n"
+    assert "uses: example/datasite@v9.9.9" in (folder / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
     assert datasite(folder, "check").returncode == 0
     assert mkdocs_build(folder).returncode == 0  # a preview of the skeleton builds
     # ... but no TODO is ever published: each is named, at its line, and --strict refuses them all.
@@ -263,7 +280,7 @@ def test_init_workflows_pass_actionlint(tmp_path):
 
     folder = tmp_path / "repo"
     folder.mkdir()
-    result = datasite(folder, "init")
+    result = datasite(folder, "init", "--action", "example/datasite@v0.2.0")
     assert result.returncode == 0, result.stderr
     workflows = sorted((folder / ".github" / "workflows").glob("*.yml"))
     assert len(workflows) == 2 and actionlint(*workflows) == []
