@@ -42,7 +42,8 @@ def check_tag(tag: str) -> list[str]:
 
 
 def package_files() -> set[str]:
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "datasite"], cwd=ROOT, capture_output=True, text=True, check=True)
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "datasite"], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
     return {name for name in listed.stdout.splitlines() if "__pycache__" not in name}
 
 

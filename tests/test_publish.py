@@ -347,3 +347,26 @@ def test_a_partial_in_overrides_replaces_datasites_own(tmp_path):
     search = page(folder / "site", "license").select_one("[data-md-component=search]")
     assert search is not None  # datasite's own partials (search.html) are still found
     assert not [p for p in (folder / "site").rglob("*") if p.name.lower().startswith("readme")]
+
+
+# -- the workflows init writes ---------------------------------------------------------------------
+
+def test_init_never_guesses_the_action_and_follows_the_default_branch(tmp_path):
+    """A datasite whose project.urls is a placeholder (this checkout) names no action: init writes
+    everything else and says how to write the workflows; `datasite workflows --action` writes them
+    for the branch git checks out (`master` here), pinned as given."""
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "master"], cwd=folder, check=True)
+    result = datasite(folder, "init")
+    assert result.returncode == 0, result.stderr
+    assert not (folder / ".github").exists() and "datasite workflows --action OWNER/REPO@vVERSION" in result.stderr
+    refused = datasite(folder, "workflows")
+    assert refused.returncode == 2 and "placeholder" in refused.stderr and not (folder / ".github").exists()
+    assert datasite(folder, "workflows", "--action", "someone/datasite@v1 ; echo").returncode == 2
+    written = datasite(folder, "workflows", "--action", "example/datasite@v0.2.0")
+    assert written.returncode == 0, written.stderr
+    pages = yaml.load((folder / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    assert pages["on"]["push"]["branches"] == ["master"]
+    assert pages["jobs"]["build"]["steps"][1]["uses"] == "example/datasite@v0.2.0"
+    assert datasite(folder, "workflows", "--action", "example/datasite@v0.2.0").returncode == 2  # never replaced silently
