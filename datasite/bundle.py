@@ -51,6 +51,10 @@ def write_zip(source: Path, target: Path, root: str, stamp: tuple) -> None:
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, path.read_bytes(), compresslevel=9)
         os.replace(partial, target)
+    except OSError as exc:
+        if exc.filename is None:  # a failed write names no file: this one
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise
     finally:
         if partial.exists():
             partial.unlink()

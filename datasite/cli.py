@@ -88,7 +88,11 @@ def cmd_confirm(args) -> int:
     if unknown:
         print(f"datasite confirm: unknown text {', '.join(unknown)}", file=sys.stderr)
         return 1
-    lock, _ = read_lock(lock_file)
+    lock, lock_problems = read_lock(lock_file)
+    if lock_problems and not args.all:
+        for problem in lock_problems:
+            print(problem, file=sys.stderr)
+        return 1
     # --all also records the anchors as they are now (a removed mirror's anchor is let go). It
     # confirms translations; what a tool inferred or copied is confirmed one value at a time.
     anchors = published_anchors(loaded) if args.all or not lock_file.exists() else None
@@ -143,6 +147,8 @@ def cmd_links(args) -> int:
     if cache.problem:
         print(cache.problem, file=sys.stderr)
     verdicts = check_links([link.url for link in links], cache, options, offline=args.offline, refresh=args.refresh)
+    if cache.save_problem:
+        print(f"warning: {cache.save_problem}", file=sys.stderr)
     entries = report_entries(links, verdicts)
     render = {"json": as_json, "markdown": as_markdown, "text": as_text}[args.format]
     sys.stdout.write(render(entries))
@@ -213,7 +219,9 @@ def cmd_import(args) -> int:
         print(f"datasite import: {args.output} exists; use --force to replace it", file=sys.stderr)
         return 2
     try:
-        raw = args.readme.read_bytes()
+        from .fsio import read_bytes
+
+        raw = read_bytes(args.readme)
     except OSError as exc:
         print(f"datasite import: cannot read {args.readme}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -452,7 +460,15 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args, extra)
     if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    return args.func(args)
+    try:
+        return args.func(args)
+    except OSError as exc:
+        # A full disk, a read-only folder, a file of the wrong type: one line with its path. Every
+        # file is written by a rename (fsio.atomic_write), so the ones that were there are intact.
+        from .fsio import describe
+
+        print(f"datasite {args.command}: {describe(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -42,13 +42,14 @@ def _terminal_sent_to_group() -> bool:
 
 def run_engine(engine: str, command: str, args: list[str], cwd: Path, *, capture: bool = False,
                **extra_env: str) -> subprocess.CompletedProcess:
-    """`<engine> <command> <args>` in `cwd`, as a child process with the quiet environment.
+    """`<engine> <command> <args>` in `cwd`, as a child process with the quiet environment
+    (through `main` below: an operating-system error is one line, not a traceback).
 
     A stop (SIGINT from Ctrl-C, SIGTERM from an IDE's stop button or a script, SIGHUP from a
     closed terminal) is passed on to the engine, which is waited for: no `mkdocs serve` is left
     answering on the port. The status is the engine's (128 + the signal's number if a signal
     ended it, as a shell reports it)."""
-    child = subprocess.Popen([sys.executable, "-m", engine, command, *args], cwd=cwd,
+    child = subprocess.Popen([sys.executable, "-m", "datasite.engine", engine, command, *args], cwd=cwd,
                              env=engine_environment(**extra_env), text=True,
                              stdout=subprocess.PIPE if capture else None, stderr=subprocess.PIPE if capture else None)
     received: list[int] = []
@@ -74,3 +75,31 @@ def run_engine(engine: str, command: str, args: list[str], cwd: Path, *, capture
     elif received and status == 0 and received[-1] != signal.SIGINT:
         status = 128 + received[-1]  # stopped, not finished: a caller must not take it for a build
     return subprocess.CompletedProcess(child.args, status, stdout, stderr)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m datasite.engine ENGINE COMMAND ARGS`: the engine's own command line, with an
+    operating-system error (a full disk, a read-only folder) told in one line with its path. The
+    plugin has dropped the build's staging folder by then: the site before it is intact."""
+    import runpy
+
+    from .fsio import describe
+
+    if not argv or argv[0] not in ENGINES:
+        print(f"usage: python -m datasite.engine {{{','.join(ENGINES)}}} COMMAND [ARGS]", file=sys.stderr)
+        return 2
+    engine, *rest = argv
+    sys.argv = [engine, *rest]
+    try:
+        runpy.run_module(engine, run_name="__main__", alter_sys=True)  # as `python -m ENGINE` runs it
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except OSError as exc:
+        print(f"datasite {rest[0] if rest else engine}: {describe(exc, 'writing the site')}"
+              + ("; the site before it is kept" if rest and rest[0] == "build" else ""), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -179,7 +179,10 @@ def files_command(folder: Path, data_path: Path, version: str | None) -> int:
     # What is written must load: checked on a copy before dataset.yml is replaced.
     probe = data_path.with_name(f".{data_path.name}.files-check")
     try:
-        probe.write_text(text, encoding="utf-8")
+        try:
+            atomic_write(probe, text)
+        except OSError as exc:  # (the copy is datasite's own: the file the maintainer knows is not written)
+            raise OSError(exc.errno, exc.strerror, str(data_path)) from None
         load_dataset(probe)
     except DatasetError as exc:
         print(f"datasite files: the updated dataset.yml would not load:\n{exc}", file=sys.stderr)

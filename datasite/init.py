@@ -18,6 +18,7 @@ from .loader import LoadedDataset, load_dataset
 from .problems import DatasetError
 from .repository import published_site_url
 from .review import PLACEHOLDER_HOST, ReviewItem, covers
+from .fsio import read_bytes
 from .sync import atomic_write, lock_path_for, scan_pages, translation_units, write_lock
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -97,7 +98,7 @@ def init_repository(root: Path, readme: Path | None, *, force: bool, action: str
     review: list[ReviewItem] = []
     if readme is not None:
         try:
-            imported = import_readme(readme.read_bytes(), readme.name, readme.resolve().parent)
+            imported = import_readme(read_bytes(readme), readme.name, readme.resolve().parent)
         except OSError as exc:
             raise InitRefused(f"cannot read {readme}: {exc.strerror}") from None
         except ImportFailure as exc:

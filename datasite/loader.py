@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 
 from .model import Dataset, doi_url
+from .fsio import read_bytes
 from .problems import DatasetError, Problem
 from .validation import KeyPath, SchemaError, validate
 
@@ -76,11 +77,11 @@ def load_dataset(path: str | os.PathLike) -> LoadedDataset:
     path = Path(path)
     display = display_name(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = read_bytes(path)
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise DatasetError([Problem(display, 1, 1, "", "file not found")]) from None
     except UnicodeDecodeError as exc:
-        raw = path.read_bytes()
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise DatasetError([Problem(display, line, column, "",

@@ -19,7 +19,6 @@ import difflib
 import logging
 import os
 import re
-import shutil
 import time
 from html import escape, unescape
 from pathlib import Path
@@ -39,6 +38,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import pipeline
+from .fsio import file_kind_problem
+from .publish import PublishError, SiteFolder
 from .loader import display_name
 from .model import LANGUAGES
 from .render.metadata import head_tags
@@ -147,10 +148,14 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
     def _configure_engine(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.started = self.started or time.monotonic()
+        if not self.open_builds:
+            count_quiet_warnings(config.strict)
         if self.staged and not self.open_builds and self.site is None:  # the outer build, once
-            self.site = Site.staged(Path(config.site_dir))
-            if self.site is not None:
-                config.site_dir = str(self.site.staging)
+            try:
+                self.site = Site(Path(config.site_dir))
+            except PublishError as exc:
+                raise PluginError(f"datasite: {exc}") from None
+            config.site_dir = str(self.site.folder.staging)
         theme = config.theme
         if theme.name != "material":
             raise PluginError(f"datasite: the theme must be 'material', not '{theme.name}'")
@@ -374,29 +379,12 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
 
 
 class Site:
-    """The site folder of one build: written in a staging folder beside it, then moved into place
-    (the previous site is removed only once the new one is complete). Hidden entries of the old
-    folder (a gh-pages worktree's .git, .nojekyll), which MkDocs' own cleaning keeps, move along."""
-
-    @classmethod
-    def staged(cls, target: Path) -> "Site | None":
-        """A staged site, or None where one cannot be made (a folder beside the site that may not
-        be written, a mount point): then the build writes in place, as MkDocs does."""
-        target = target.resolve()
-        if not os.access(target.parent, os.W_OK) or (target.exists() and os.path.ismount(target)):
-            return None
-        try:
-            return cls(target)
-        except OSError:
-            return None
+    """The site folder of one `mkdocs build` (publish.SiteFolder: staged, then put in place, one
+    build at a time) and the warnings MkDocs counts for --strict (its own counter is not reachable)."""
 
     def __init__(self, target: Path):
-        self.target = target
-        self.staging = self.target.with_name(f".{self.target.name}.building")
-        self.retired = self.target.with_name(f".{self.target.name}.previous")
-        for leftover in (self.staging, self.retired):  # of a build that was killed
-            shutil.rmtree(leftover, ignore_errors=True)
-        # Warnings, as MkDocs counts them for --strict (its own counter is not reachable).
+        self.folder = SiteFolder.open(target, notify=log.info)
+        self.target = self.folder.target
         from mkdocs.utils import CountHandler
 
         self.warnings = CountHandler()
@@ -405,22 +393,27 @@ class Site:
 
     def publish(self) -> None:
         logging.getLogger(ENGINE).removeHandler(self.warnings)
-        if self.target.exists():
-            for hidden in self.target.glob(".*"):
-                if not (self.staging / hidden.name).exists():
-                    os.replace(hidden, self.staging / hidden.name)
-            os.replace(self.target, self.retired)
         try:
-            os.replace(self.staging, self.target)
-        except OSError:
-            if self.retired.exists():
-                os.replace(self.retired, self.target)  # the previous site, back where it was
-            raise
-        shutil.rmtree(self.retired, ignore_errors=True)
+            self.folder.publish()
+        except PublishError as exc:
+            raise PluginError(f"datasite: {exc}") from None
 
     def discard(self) -> None:
         logging.getLogger(ENGINE).removeHandler(self.warnings)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        self.folder.discard()
+
+
+def count_quiet_warnings(strict: bool) -> None:
+    """`-q` raises the engine's log level to ERROR, so that --strict, which counts warnings, never
+    saw one (a broken link passed with exit 0). The level goes back to WARNING, for the counters;
+    the terminal still shows errors only, and under --strict the warnings too (they fail the build)."""
+    engine_log = logging.getLogger(ENGINE)
+    if engine_log.level <= logging.WARNING:
+        return
+    engine_log.setLevel(logging.WARNING)
+    for handler in engine_log.handlers:
+        if type(handler) is logging.StreamHandler:
+            handler.setLevel(logging.WARNING if strict else logging.ERROR)
 
 
 class TemplateCache(BytecodeCache):
@@ -448,8 +441,8 @@ class TemplateCache(BytecodeCache):
         try:
             if bucket.key in self.memory:
                 bucket.bytecode_from_string(self.memory[bucket.key])
-            elif self.disk is not None:
-                self.disk.load_bytecode(bucket)
+            elif self.disk is not None and not file_kind_problem(self.disk._get_cache_filename(bucket)):
+                self.disk.load_bytecode(bucket)  # (a pipe put there would make the read wait: not opened)
         except Exception:  # unreadable (cut off, not Jinja's): compiled again
             bucket.reset()
 
@@ -469,6 +462,7 @@ class _BuiltInFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = str(record.msg)
         if message.startswith("Building documentation to directory:"):  # name the folder, not its staging copy
+            message = re.sub(r"[\\/]\.datasite\.building$", "", message)
             record.msg = re.sub(r"([\\/])\.([^\\/]+)\.building$", r"\1\2", message)
         return not message.startswith("Documentation built in")
 

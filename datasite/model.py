@@ -6,12 +6,15 @@ Everything a page, README or citation file shows comes from these classes; the l
 
 from __future__ import annotations
 
-import datetime as _dt  # `date` is also a field name (of releases and changes)
+import datetime as _dt
+import unicodedata  # `date` is also a field name (of releases and changes)
 from datetime import date, datetime, timezone
 from typing import Annotated, Iterator
 from urllib.parse import urlsplit
 
 from msgspec import Meta, Struct, field
+
+from .hosts import ascii_host, label_scripts, mixed_script_label
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
 """Languages of every translatable text; the first one is the site's default (served at /)."""
@@ -76,6 +79,15 @@ def _check_url(value: str) -> None:
         )
     if not parts.netloc:
         raise ValueError("the URL has no host")
+    if "@" in parts.netloc:
+        # user:pass@ would be published on every page; "https://trusted.org@other.net" leads to other.net.
+        raise ValueError("a URL may not hold a user name or password (the part before @ in the host): link the "
+                         "page without it (a password for readers goes in the mirror's code or note)")
+    lookalike = mixed_script_label(parts.hostname or "")
+    if lookalike:
+        scripts = " and ".join(sorted(s.title() for s in label_scripts(lookalike)))
+        raise ValueError(f"the host name mixes {scripts} letters in '{lookalike}', as look-alike addresses do "
+                         f"(a reader's browser shows it as {ascii_host(parts.hostname or '')}); write the real host")
 
 
 @Check
@@ -284,8 +296,25 @@ class Mirror(Strict):
 
 Sha256 = Annotated[str, _pattern(r"^[0-9a-f]{64}$", "a SHA-256 digest: 64 lowercase hexadecimal digits "
                                  "(`datasite files` writes it)")]
+@Check
+def _check_file_name(value: str) -> None:
+    # Shown on the download page and in SHA256SUMS: what a reader sees must be what the file is
+    # called ("invoice\u202egpj.exe" shows as "invoiceexe.jpg").
+    hidden = sorted({f"U+{ord(c):04X}" for c in value
+                     if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp")
+                     or (c.isspace() and c != " ")})
+    if hidden:
+        raise ValueError(f"a file name may not contain invisible, direction-changing or unassigned characters "
+                         f"({', '.join(hidden)})")
+    for part in value.split("/"):
+        if part != part.strip() or part in (".", ".."):
+            raise ValueError(f"the part '{part}' of the file name is not a file or folder name "
+                             "(no leading or trailing spaces, no . or ..)")
+
+
 FileName = Annotated[str, _pattern(r"^[^/\\\x00-\x1f\x7f<>:\"|?*]+(/[^/\\\x00-\x1f\x7f<>:\"|?*]+)*$",
-                                   "a file name (folders separated by /), without control characters or \\ < > : \" | ? *")]
+                                   "a file name (folders separated by /), without control characters or \\ < > : \" | ? *"),
+                     _check_file_name]
 Version = Annotated[str, _pattern(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,39}$",
                                   "a version such as 1.0, 2026-04 or v2 (letters, digits and . _ + -)")]
 

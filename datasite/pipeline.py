@@ -19,7 +19,7 @@ from pathlib import Path
 import msgspec
 
 from .links import check_links, default_cache_path, network_unavailable
-from .links.cache import VerdictCache
+from .links.cache import VerdictCache, verdict_problem
 from .links.collect import Link, collect_links
 from .links.report import as_json, report_entries
 from .links.rules import merged_markers
@@ -139,6 +139,10 @@ def site_link_verdicts(loaded: LoadedDataset, links: list[Link], mode: str) -> t
     if mode == "off":
         return {url: cache.entries[url] for url in urls if url in cache.entries}, notices
     verdicts = check_links(urls, cache, link_check_options(settings))
+    # (What the cache held was checked when it was read; this is what a page or status.json shows.)
+    verdicts = {url: v for url, v in verdicts.items() if verdict_problem(v) is None}
+    if cache.save_problem:
+        notices.append(cache.save_problem)
     problems = []
     if network_unavailable(verdicts):
         unknown = sum(1 for v in verdicts.values() if v.ok is None)
@@ -165,6 +169,23 @@ def generated_assets(dataset: Dataset) -> dict[str, str]:
     for language in LANGUAGES:
         assets[feed_path(language)] = atom_feed(dataset, language)
     return assets
+
+
+THEME_ASSETS = ("assets/datasite.css", "assets/datasite.js", "assets/favicon.svg")
+"""Files of datasite's theme every site serves."""
+
+
+def reserved_site_paths(dataset: Dataset) -> set[str]:
+    """Every site path the build writes itself: a hand-written file there would collide with it."""
+    paths = {citation_file(dataset, "bib"), citation_file(dataset, "ris"), "status.json", *SITEMAPS, *THEME_ASSETS}
+    paths |= {QR_FILES[key] for key in qr_payloads(dataset)}
+    release = dataset.latest_release
+    if release and release.files:
+        paths.add(SHA256SUMS)
+    for language in LANGUAGES:
+        paths |= {feed_path(language), search_index_path(language)}
+        paths.add(search_index_path(language).replace(".json", ".js"))  # (the offline bundle's)
+    return paths
 
 
 def minify_page(html: str) -> str:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .fsio import atomic_write, describe, file_kind_problem, read_bytes, special_kind  # (atomic_write: imported from here too)
 from .loader import LoadedDataset, display_name, format_path
 from .model import LANGUAGES, translatable_fields
 from .problems import Problem
@@ -82,8 +83,8 @@ def scan_pages(docs_dir: Path) -> tuple[list[HandWrittenPage], list[Problem]]:
         return [], []
     for path in sorted(docs_dir.rglob("*.md")):
         rel = path.relative_to(docs_dir).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(docs_dir).parts):
-            continue
+        if any(part.startswith(".") for part in path.relative_to(docs_dir).parts) or file_kind_problem(path):
+            continue  # (a special file is refused by docs_problems)
         display = display_name(path)
         stem, _, language = rel[: -len(".md")].rpartition(".")
         if not stem or "/" in language:
@@ -117,6 +118,31 @@ def scan_pages(docs_dir: Path) -> tuple[list[HandWrittenPage], list[Problem]]:
     return result, problems
 
 
+def docs_problems(docs_dir: Path, reserved: set[str]) -> list[Problem]:
+    """Files in docs/ the build cannot take: special files (a FIFO would hang the build's read of
+    it) and files at a path the build generates (one would silently replace the other)."""
+    problems = []
+    if not docs_dir.is_dir():
+        return problems
+    for folder, folders, names in os.walk(docs_dir, followlinks=True):
+        folders.sort()
+        for name in sorted(names + [f for f in folders if os.path.islink(os.path.join(folder, f))]):
+            path = Path(folder) / name
+            rel = path.relative_to(docs_dir).as_posix()
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:
+                continue  # a dangling link: MkDocs names it
+            kind = special_kind(mode)
+            if kind:
+                problems.append(Problem(display_name(path), 1, 1, rel, f"{kind}, not a file: a page or an asset must "
+                                        "be a regular file; remove it or move it out of docs/"))
+            elif rel in reserved:
+                problems.append(Problem(display_name(path), 1, 1, rel, f"the build generates /{rel} from dataset.yml, "
+                                        "so this file would replace it or be replaced by it: rename or remove it"))
+    return problems
+
+
 def translation_units(loaded: LoadedDataset, pages: list[HandWrittenPage]) -> list[Unit]:
     units = []
     for path, key, value in translatable_fields(loaded.dataset):
@@ -130,7 +156,7 @@ def translation_units(loaded: LoadedDataset, pages: list[HandWrittenPage]) -> li
 
 def read_page(path: Path) -> str:
     # Undecodable bytes are kept visible (U+FFFD) rather than crashing: MkDocs reports the file.
-    return path.read_bytes().decode("utf-8-sig", errors="replace")
+    return read_bytes(path).decode("utf-8-sig", errors="replace")
 
 
 def lock_path_for(data_path: Path) -> Path:
@@ -145,11 +171,8 @@ def published_anchors(loaded: LoadedDataset) -> dict[str, list[str]]:
 
 
 def read_anchors(path: Path) -> dict[str, list[str]]:
-    try:
-        anchors = json.loads(path.read_text(encoding="utf-8")).get("anchors", {})
-        return {page: [a for a in ids if isinstance(a, str)] for page, ids in anchors.items() if isinstance(ids, list)}
-    except (OSError, ValueError, AttributeError, RecursionError):
-        return {}
+    content, problems = lock_content(path)
+    return {} if problems else content.get("anchors", {})
 
 
 def anchor_problems(loaded: LoadedDataset, lock_file: Path) -> list[Problem]:
@@ -168,22 +191,81 @@ def anchor_problems(loaded: LoadedDataset, lock_file: Path) -> list[Problem]:
     return problems
 
 
-def read_lock(path: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+_HEX16 = re.compile(r"[0-9a-f]{16}")
+_ANCHOR = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+LOCK_KEYS = ("version", "fingerprints", "anchors", "review")
+
+
+def _lock_shape(content: object) -> list[tuple[str, str]]:
+    """What is wrong with the parsed lock file, as (key, message): it is checked as strictly as
+    dataset.yml, since a malformed part would silently switch off the guard it keeps."""
+    if not isinstance(content, dict):
+        return [("", "not a JSON object")]
+    found = []
+    version = content.get("version")
+    if type(version) is not int or version != LOCK_VERSION:
+        found.append(("version", f"expected {LOCK_VERSION}, found {json.dumps(version)}"))
+    for key in content:
+        if key not in LOCK_KEYS:
+            found.append((str(key), f"unknown key (the keys are {', '.join(LOCK_KEYS)})"))
+    fingerprints = content.get("fingerprints")
+    if not isinstance(fingerprints, dict):
+        found.append(("fingerprints", "expected an object of texts"))
+    else:
+        for key, value in fingerprints.items():
+            if not isinstance(value, dict) or not value or not all(
+                    isinstance(lang, str) and isinstance(v, str) and _HEX16.fullmatch(v) for lang, v in value.items()):
+                found.append((f"fingerprints.{key}", "expected an object of languages and 16-digit fingerprints"))
+    anchors = content.get("anchors", {})
+    if not isinstance(anchors, dict):
+        found.append(("anchors", "expected an object of pages and their anchor lists"))
+    else:
+        for page, ids in anchors.items():
+            if page not in ("download", "license"):
+                found.append((f"anchors.{page}", "unknown page (anchors are kept for download and license)"))
+            elif not isinstance(ids, list) or not all(isinstance(a, str) and _ANCHOR.fullmatch(a) for a in ids):
+                found.append((f"anchors.{page}", "expected a list of anchors (ids such as baidu-backup)"))
+    review = content.get("review", {})
+    if not isinstance(review, dict):
+        found.append(("review", "expected an object of values to review"))
+    else:
+        for key, value in review.items():
+            if ReviewItem.from_json(key, value) is None:
+                found.append((f"review.{key}", "expected {\"kind\": \"inferred\" or \"copied\", \"from\": …, \"why\": …}"))
+    return found
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line where the last part of a lock key is written (1 if it cannot be found)."""
+    name = key.rpartition(".")[2]
+    position = text.find(json.dumps(name)) if name else -1
+    return text.count("\n", 0, position) + 1 if position >= 0 else 1
+
+
+def lock_content(path: Path) -> tuple[dict, list[Problem]]:
+    """The lock file's content, checked; with one located problem per part that is wrong."""
     if not path.exists():
         return {}, []
+    shown = display_name(path)
+    fix = "run `datasite confirm --all` to write it again"
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-        entries = content["fingerprints"]
-        if not isinstance(entries, dict) or not all(
-            isinstance(value, dict) and all(isinstance(v, str) for v in value.values()) for value in entries.values()
-        ):
-            raise ValueError("unexpected content")
-        return entries, []
-    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
-        why = "nested too deeply" if isinstance(exc, RecursionError) else exc.__class__.__name__
-        message = f"the translation lock file is unreadable ({why}); " \
-                  "run `datasite confirm --all` to write it again"
-        return {}, [Problem(display_name(path), 1, 1, "", message)]
+        text = read_bytes(path).decode("utf-8")
+        content = json.loads(text)
+    except RecursionError:
+        return {}, [Problem(shown, 1, 1, "", f"the translation lock file is unreadable (nested too deeply); {fix}")]
+    except json.JSONDecodeError as exc:
+        return {}, [Problem(shown, exc.lineno, exc.colno, "",
+                            f"the translation lock file is unreadable ({exc.msg}); {fix}")]
+    except (OSError, ValueError) as exc:
+        why = describe(exc) if isinstance(exc, OSError) else exc.__class__.__name__
+        return {}, [Problem(shown, 1, 1, "", f"the translation lock file is unreadable ({why}); {fix}")]
+    problems = [Problem(shown, _line_of(text, key), 1, key, f"{message}; {fix}") for key, message in _lock_shape(content)]
+    return (content if not problems else {}), problems
+
+
+def read_lock(path: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    content, problems = lock_content(path)
+    return content.get("fingerprints", {}), problems
 
 
 def in_ci() -> bool:
@@ -225,11 +307,8 @@ def stale_problems(units: list[Unit], lock: dict[str, dict[str, str]], reviewed:
 
 def read_review(path: Path) -> dict[str, ReviewItem]:
     """The values a tool wrote and a person has not confirmed yet (see review.py)."""
-    try:
-        entries = json.loads(path.read_text(encoding="utf-8")).get("review", {})
-        items = {key: ReviewItem.from_json(key, value) for key, value in entries.items() if isinstance(key, str)}
-    except (OSError, ValueError, AttributeError, RecursionError):
-        return {}
+    content, problems = lock_content(path)
+    items = {key: ReviewItem.from_json(key, value) for key, value in content.get("review", {}).items()}
     return {key: item for key, item in items.items() if item is not None}
 
 
@@ -257,25 +336,6 @@ def write_lock(path: Path, units: list[Unit], keys: set[str] | None, lock: dict,
     text = json.dumps(content, ensure_ascii=False, indent=1) + "\n"
     atomic_write(path, text)
     return written
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; generated files are not
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 @dataclass
@@ -313,8 +373,13 @@ def unconfirmed_keys(loaded: LoadedDataset, review: dict[str, ReviewItem]) -> se
     return {key for key in review if key in paths}
 
 
-def check_sync(loaded: LoadedDataset, docs_dir: Path, lock_file: Path) -> SyncReport:
-    errors = token_problems(loaded)
+def check_sync(loaded: LoadedDataset, docs_dir: Path, lock_file: Path, reserved: set[str] | None = None) -> SyncReport:
+    """`reserved`: the site paths the build generates (default: those of this dataset)."""
+    if reserved is None:
+        from .pipeline import reserved_site_paths
+
+        reserved = reserved_site_paths(loaded.dataset)
+    errors = docs_problems(docs_dir, reserved) + token_problems(loaded)
     pages, page_problems = scan_pages(docs_dir)
     errors += page_problems
     units = translation_units(loaded, pages)

@@ -7,6 +7,7 @@ application numbers) are never translated, so a difference between languages is 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Chinese characters and punctuation (CJK symbols, ideographs, full-width forms).
 CJK_CHARACTERS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
@@ -85,7 +86,12 @@ def doi_of_url(url: str) -> str | None:
 
 
 def spelled_tokens(text: str) -> dict[str, str]:
-    """The invariant tokens of `text`, each as compared (a doi.org link as its DOI) -> as written."""
+    """The invariant tokens of `text`, each as compared (a doi.org link as its DOI) -> as written.
+
+    Read in Unicode's compatibility form (NFKC): a URL typed in composed and in decomposed form
+    is one URL, and a year in full-width digits (２０２５, as Chinese input methods type it) is
+    the year 2025."""
+    text = unicodedata.normalize("NFKC", text)
     tokens: dict[str, str] = {}
     for _, _, url in find_urls(text):
         tokens.setdefault(doi_of_url(url) or url, url)

@@ -54,7 +54,8 @@ def test_duplicate_ids_and_unknown_regions(project):
 def test_corrupt_lock_file_is_reported_and_rewritten_by_confirm(project):
     (project / "dataset.lock.json").write_text("{not json", encoding="utf-8")
     result = datasite(project, "check")
-    assert result.returncode == 1 and "dataset.lock.json:1:1:" in result.stderr
+    assert result.returncode == 1 and "dataset.lock.json:1:2: the translation lock file is unreadable" in result.stderr
+    assert datasite(project, "confirm", "clauses.disclaimer.body").returncode == 1  # one text cannot mend it
     assert datasite(project, "confirm", "--all").returncode == 0
     lock = json.loads((project / "dataset.lock.json").read_text(encoding="utf-8"))
     assert "clauses.disclaimer.body" in lock["fingerprints"]
@@ -129,8 +130,9 @@ def test_lock_file_with_damaged_entries_is_reported(project):
     (project / "dataset.lock.json").write_text('{"version": 1, "fingerprints": {"name": "not a mapping"}}',
                                                encoding="utf-8")
     result = datasite(project, "check")
-    assert result.returncode == 1 and "translation lock file is unreadable" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("dataset.lock.json:1:1: fingerprints.name: expected an object of languages and 16-digit fingerprints; "
+            "run `datasite confirm --all`") in result.stderr
 
 
 def test_every_mistake_is_reported_in_one_run(project):

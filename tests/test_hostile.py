@@ -337,6 +337,10 @@ def test_a_gzip_bomb_is_decompressed_no_further_than_the_cap(monkeypatch):
             produced.append(len(out))
             return out
 
+        @property
+        def unconsumed_tail(self):
+            return self.inner.unconsumed_tail
+
     monkeypatch.setattr(module.zlib, "decompressobj", Counting)
 
     def handler(request):

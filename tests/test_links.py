@@ -251,7 +251,7 @@ def test_markdown_report_names_mirror_page_language_and_cause(project):
     cache.parent.mkdir(parents=True)
     baidu = "https://pan.baidu.com/s/1WTLFhtEZ83UfMZEmhubOUg?pwd=WZRD"
     entries = {baidu: {"url": baidu, "ok": False, "status": 200, "final_url": baidu, "marker": "分享的文件已经被取消了",
-                       "reason": "dead share", "checked_at": "2030-01-01T00:00:00Z"}}
+                       "reason": "dead share", "checked_at": "2026-01-01T00:00:00Z"}}
     cache.write_text(json.dumps({"version": 1, "entries": entries}), encoding="utf-8")
     result = datasite(project, "links", "--offline", "--format", "markdown")
     row = next(line for line in result.stdout.splitlines() if baidu in line)

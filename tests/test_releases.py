@@ -73,13 +73,13 @@ def test_checked_mirrors_show_their_state_and_date_in_a_column(tmp_path):
     project = copy_project(tmp_path / "p", TINY)
     cache = VerdictCache(project / ".cache" / "datasite" / "links.json", 3600)
     cache.update({"https://drive.example.net/s/lakeside": Verdict(
-        "https://drive.example.net/s/lakeside", False, 200, None, "dead share", "2099-01-02T03:04:05Z")})
+        "https://drive.example.net/s/lakeside", False, 200, None, "dead share", "2026-01-02T03:04:05Z")})
     cache.save()
     assert mkdocs_build(project, "--strict", "--site-dir", "out").returncode == 0
     html = page(project / "out", "download")
     assert not html.select(".ds-status-note")
     drive = html.select_one("#example-drive")
-    assert drive["data-state"] == "dead" and "dead link" in drive.get_text() and "2099-01-02" in drive.get_text()
+    assert drive["data-state"] == "dead" and "dead link" in drive.get_text() and "2026-01-02" in drive.get_text()
     assert "unknown" in html.select_one("#example-archive").get_text()
 
 

@@ -294,14 +294,31 @@ def test_pages_stay_readable_with_minify_off(project):
     assert (project / "out" / "assets" / "datasite.css").read_text(encoding="utf-8").count("\n") > 20
 
 
-def test_a_site_whose_parent_cannot_be_written_is_built_in_place(monkeypatch, tmp_path):
-    """The staging folder lies beside the site: where that is not allowed, the build writes in
-    place (as MkDocs does) instead of failing."""
-    from datasite import mkdocs_plugin
+def test_a_site_whose_parent_cannot_be_written_is_staged_inside_it(monkeypatch, tmp_path):
+    """The staging folder lies beside the site: where nothing may be made there, it lies inside
+    site/ (which is replaced entry by entry), so a failing build still changes nothing."""
+    from pathlib import Path
 
-    monkeypatch.setattr(mkdocs_plugin.os, "access", lambda path, mode: False)
-    assert mkdocs_plugin.Site.staged(tmp_path / "site") is None
+    from datasite.publish import SiteFolder
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")
+    real_mkdir = Path.mkdir
+
+    def refused_beside(path, *args, **kwargs):
+        if path.parent == tmp_path and path != site:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refused_beside)
+    folder = SiteFolder.open(site)
+    assert folder.in_place and folder.staging == site / ".datasite.building"
+    (folder.staging / "index.html").write_text("new", encoding="utf-8")
+    folder.publish()
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
     monkeypatch.undo()
-    staged = mkdocs_plugin.Site.staged(tmp_path / "site")
-    assert staged is not None and staged.staging == tmp_path / ".site.building"
-    staged.discard()
+    beside = SiteFolder.open(site)
+    assert not beside.in_place and beside.staging == tmp_path / ".site.building"
+    beside.discard()

@@ -36,7 +36,8 @@ def check_links(
         if cached is not None:
             verdicts[url] = cached
         elif offline:
-            verdicts[url] = cache.entries.get(url) or Verdict(url, None, None, None, "not checked (offline)", None)
+            verdicts[url] = cache.entries.get(url) or Verdict(url, None, None, None, "not checked (offline)", None,
+                                                              kind="not-checked")
         else:
             todo.append(url)
     if todo:
@@ -50,4 +51,4 @@ def check_links(
 
 
 def network_unavailable(verdicts: dict[str, Verdict]) -> bool:
-    return any(v.ok is None and v.reason.startswith("not checked: network") for v in verdicts.values())
+    return any(v.ok is None and v.kind == "no-network" for v in verdicts.values())

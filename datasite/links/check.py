@@ -158,7 +158,7 @@ class Checker:
                 else:  # the run's deadline: named in the report, not called dead
                     verdicts[url] = Verdict(url, None, None, None,
                                             f"not checked: the run's deadline of {self.options.run_deadline:g} s passed",
-                                            None)
+                                            None, kind="not-checked")
         finally:
             await asyncio.gather(*(client.aclose() for client in self._clients.values()))
         return verdicts
@@ -213,7 +213,7 @@ class Checker:
                 return Verdict(url, False, None, None, f"no verdict within the link's deadline of {deadline:g} s",
                                now_iso())
             except _Unreachable as exc:
-                return Verdict(url, None, None, None, f"not checked: {exc}", None)
+                return Verdict(url, None, None, None, f"not checked: {exc}", None, kind="no-network")
 
     def _check_mailto(self, url: str) -> Verdict:
         address = unquote(urlsplit(url).path)
@@ -277,10 +277,14 @@ class Checker:
                 if wait > options.max_retry_after:  # not waited for, and not called dead
                     return Verdict(url, None, 429, str(response.url),
                                    f"not checked: rate limited, asked to wait {wait:.0f} s "
-                                   f"(more than {options.max_retry_after:g} s)", None)
+                                   f"(more than {options.max_retry_after:g} s)", None, kind="rate-limited")
                 if not last:
                     await asyncio.sleep(wait)
                     continue
+                # Still limited after every attempt: the host says nothing of the link (never dead).
+                return Verdict(url, None, 429, str(response.url),
+                               f"not checked: rate limited (HTTP 429 to each of {attempts} attempts)", None,
+                               kind="rate-limited")
             if response.status_code >= 500 and not last:
                 await asyncio.sleep(delay)
                 continue
@@ -294,8 +298,12 @@ class Checker:
         current = url
         for _ in range(options.max_redirects + 1):
             async with client.stream(method, current) as response:
-                location = response.headers.get("Location")
-                if response.status_code in REDIRECTS and location:
+                location = response.headers.get("Location", "").strip()
+                if response.status_code in REDIRECTS and not location:
+                    # A browser shows the redirect's own (empty) page: the link leads nowhere.
+                    return Verdict(url, False, response.status_code, current,
+                                   f"HTTP {response.status_code} redirect without a Location", now_iso())
+                if response.status_code in REDIRECTS:
                     target = urljoin(current, location)
                     parts = urlsplit(target)
                     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -311,7 +319,12 @@ class Checker:
                     method = "GET" if response.status_code == 303 else method
                     current = target
                     continue
-                body = await _read_capped(response, options.max_body) if read_body else b""
+                try:
+                    body = await _read_capped(response, options.max_body) if read_body else b""
+                except UndecodableBody as exc:
+                    return Verdict(url, None, response.status_code, current,
+                                   f"not checked: the page is sent in a coding datasite cannot read ({exc}), so "
+                                   "its text cannot be searched for a dead share", None, kind="not-checked")
                 return response, body
         return Verdict(url, False, None, current, f"more than {options.max_redirects} redirects", now_iso())
 
@@ -342,21 +355,63 @@ def _run_without_waiting(coroutine):
         loop.close()
 
 
+class _Stage:
+    """One content coding undone, with a bound on what it may produce per call: a small gzip
+    "bomb" may expand a thousandfold, and a decoder without one expands it whole."""
+
+    def __init__(self, coding: str, cap: int):
+        self.cap = cap
+        self.raw_deflate_tried = coding != "deflate"
+        # gzip: 31+16 reads gzip or zlib; deflate: zlib, as the standard says, or raw (as IIS sends it).
+        self.decoder = zlib.decompressobj(wbits=47 if coding != "deflate" else 15)
+        self.seen = b""  # until the first output: read again as raw deflate if zlib refuses it
+        self.tail = b""
+
+    def feed(self, data: bytes, cap: int | None = None) -> bytes:
+        cap = cap or self.cap
+        if not self.raw_deflate_tried:
+            self.seen += data
+        try:
+            out = self.decoder.decompress(self.tail + data, cap)
+        except zlib.error:
+            if self.raw_deflate_tried:
+                raise
+            self.raw_deflate_tried = True
+            self.decoder, self.tail = zlib.decompressobj(wbits=-15), b""
+            data, self.seen = self.seen, b""
+            out = self.decoder.decompress(data, cap)
+        self.tail = self.decoder.unconsumed_tail
+        if out:
+            self.raw_deflate_tried, self.seen = True, b""
+        return out
+
+
+DECODED = ("gzip", "x-gzip", "deflate")
+
+
+class UndecodableBody(Exception):
+    """The body is in a content coding this checker cannot undo: its text cannot be searched."""
+
+
 async def _read_capped(response: httpx.Response, limit: int) -> bytes:
-    """At most `limit` bytes of the body, decompressed here with a bound on the output: a small
-    gzip "bomb" may expand a thousandfold, and a decoder without one expands it whole."""
-    encoding = response.headers.get("Content-Encoding", "").strip().lower()
-    decoder = zlib.decompressobj(wbits=47) if encoding in ("gzip", "x-gzip", "deflate") else None  # 47: gzip or zlib
+    """At most `limit` bytes of the body, with every content coding undone (in the reverse order
+    of the header's list, "gzip, gzip" twice), each bounded (_Stage)."""
+    codings = [c.strip().lower() for c in response.headers.get("Content-Encoding", "").split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    unknown = [c for c in codings if c not in DECODED]
+    if unknown:
+        raise UndecodableBody(", ".join(unknown))
+    stages = [_Stage(coding, limit * 4) for coding in reversed(codings)]
     body, raw = b"", 0
     async for chunk in response.aiter_raw():
         raw += len(chunk)
-        if decoder is None:
-            body += chunk
-        else:
-            try:
-                body += decoder.decompress(chunk, max(1, limit - len(body)))
-            except zlib.error:
-                break  # a damaged stream: what was read is judged
+        try:
+            for number, stage in enumerate(stages, start=1):
+                # The last stage gives the body: no more of it than is still wanted.
+                chunk = stage.feed(chunk, max(1, limit - len(body)) if number == len(stages) else None)
+        except zlib.error:
+            break  # a damaged stream: what was read is judged
+        body += chunk
         if len(body) >= limit or raw >= limit * 4:
             break
     return body[:limit]

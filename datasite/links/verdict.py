@@ -13,6 +13,9 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+UNKNOWN_KINDS = ("rate-limited", "no-network", "not-checked")
+
+
 @dataclass
 class Verdict:
     url: str
@@ -22,6 +25,10 @@ class Verdict:
     reason: str
     checked_at: str | None
     marker: str | None = None
+    # Why a verdict is unknown, for the policies that read it (never the reason's wording):
+    # "rate-limited" (the host asked us to slow down: says nothing of the link), "no-network"
+    # (nothing could be looked up), "not-checked" (a deadline, --offline).
+    kind: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)

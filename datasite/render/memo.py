@@ -36,7 +36,9 @@ class RenderMemo:
             return
         self.path, self.entries, self.used, self.changed = path, {}, set(), False
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            from ..fsio import read_bytes
+
+            data = json.loads(read_bytes(path).decode("utf-8"))
             if data.get("version") == FORMAT_VERSION and isinstance(data.get("entries"), dict):
                 self.entries = {k: v for k, v in data["entries"].items() if isinstance(v, str)}
         except FileNotFoundError:

@@ -12,6 +12,7 @@ import re
 from typing import Mapping
 from urllib.parse import urlsplit
 
+from ..hosts import display_host
 from ..links.verdict import Verdict
 from ..model import LANGUAGES, Article, Clause, Dataset, Mirror, Region, Release, doi_url
 from ..sync import GENERATED_PAGES
@@ -184,7 +185,7 @@ def _mirror_row(mirror: Mirror, lang: str, ui: dict, checked: bool, notes: bool,
                  f'{escape_html(ui["retired_on"].format(date=mirror.retired))}</span>']
     else:
         # The host says where the link leads (a domestic drive or a foreign one) before it is followed.
-        host = urlsplit(mirror.url).hostname or ""
+        host = display_host(urlsplit(mirror.url).hostname or "")  # as the reader's address bar will show it
         cells = [f'<a class="ds-mirror__link" href="{attr(mirror.url)}" rel="noopener">{escape_html(label)}</a>{badge}'
                  f' <span class="ds-host">{escape_html(host)}</span>']
     if mirror.retired:
