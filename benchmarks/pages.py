@@ -51,7 +51,7 @@ PAGES = [language + name for language in ("", "zh/")
          for name in ("", "download/", "license/", "cite/", "contact/", "changes/")]
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 ROUNDS = 9
-PROJECT_FILES = ["dataset.yml", "dataset.lock.json", "mkdocs.yml", "docs"]
+PROJECT_FILES = ["dataset.yml", "dataset.lock.json", "mkdocs.yml", "docs", "overrides"]
 
 PLAIN_CONFIG = """\
 site_name: {name}
@@ -107,12 +107,12 @@ def build(config: Path, site_dir: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def plain_project(folder: Path, site_url: str) -> Path:
+def plain_project(folder: Path, site_url: str, data: Path = ROOT / "dataset.yml") -> Path:
     """The same generated pages as Markdown files, built by the themes alone."""
     from datasite.loader import load_dataset
     from datasite.render.pages import render_pages
 
-    dataset = load_dataset(ROOT / "dataset.yml").dataset
+    dataset = load_dataset(data).dataset
     docs = folder / "docs"
     docs.mkdir(parents=True)
     for language in ("en", "zh"):

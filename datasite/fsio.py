@@ -19,6 +19,16 @@ from pathlib import Path
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
+def _read_umask() -> int:
+    # Reading the umask means setting it: done once, at import, not while other threads make files.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
 def special_kind(mode: int) -> str | None:
     """What a file that is neither a regular file nor a folder is, in words (None if it is one)."""
     for test, kind in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
@@ -35,12 +45,14 @@ class NotARegularFile(OSError):
         super().__init__(errno.EINVAL, f"{kind}, not a regular file: datasite reads only files and folders", str(path))
 
 
-def file_kind_problem(path: Path | str) -> NotARegularFile | None:
-    """The refusal for `path` if it (or what its link points at) is a special file."""
+def file_kind_problem(path: Path | str) -> OSError | None:
+    """The refusal for `path` if it (or what its link points at) is a special file or a folder."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return None  # (a missing file is the reader's own error to tell)
+    if stat.S_ISDIR(mode):
+        return IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
     kind = special_kind(mode)
     return NotARegularFile(path, kind) if kind else None
 
@@ -76,16 +88,17 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         kind = special_kind(existing.st_mode) or ("a folder" if stat.S_ISDIR(existing.st_mode) else None)
         if kind:
             raise OSError(errno.EINVAL, f"{kind}, not a file; not replaced", str(path))
-        if not existing.st_mode & _WRITE_BITS:
+        if not existing.st_mode & _WRITE_BITS or not os.access(real, os.W_OK):
             raise PermissionError(errno.EACCES, "read-only; not replaced (make it writable to let datasite "
                                   "update it)", str(path))
         mode = stat.S_IMODE(existing.st_mode)
     else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask  # mkstemp makes the file private; generated files are not
-    real.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", dir=real.parent)
+        mode = 0o666 & ~_UMASK  # mkstemp makes the file private; generated files are not
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", dir=real.parent)
+    except OSError as exc:  # (named by the file the maintainer knows, not a temporary one)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         os.chmod(tmp, mode)
         if existing is not None and hasattr(os, "chown"):
@@ -95,11 +108,14 @@ def atomic_write(path: Path, text: str | bytes) -> None:
                 pass
         data = text.encode("utf-8") if isinstance(text, str) else text
         with os.fdopen(fd, "wb") as handle:
+            fd = None
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, real)
     except BaseException as exc:
+        if fd is not None:
+            os.close(fd)
         if os.path.exists(tmp):
             os.unlink(tmp)
         if isinstance(exc, OSError) and exc.filename is None:  # a failed write names no file: this one

@@ -7,11 +7,13 @@ against the model (msgspec) and converts it.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
@@ -19,6 +21,9 @@ import yaml
 from .model import Dataset, doi_url
 from .fsio import read_bytes
 from .problems import DatasetError, Problem
+
+if TYPE_CHECKING:
+    from .parsecache import ParseCache
 from .validation import KeyPath, SchemaError, validate
 
 
@@ -51,6 +56,12 @@ class LoadedDataset(SourceMarks):
     dataset: Dataset
     path: Path
 
+    @functools.cached_property
+    def key_paths(self) -> dict[str, KeyPath]:
+        """Stable key ("mirrors.quark.label") -> key path, for every key of the file (made once:
+        a large file has a hundred thousand)."""
+        return {format_path(path, self.ids): path for path in self.marks}
+
 
 def format_path(key_path: KeyPath, ids: dict[KeyPath, str] | None = None) -> str:
     """"mirrors.quark.label" where the item has an id (unique in its list), "mirrors[6].label"
@@ -73,7 +84,8 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def load_dataset(path: str | os.PathLike) -> LoadedDataset:
+def load_dataset(path: str | os.PathLike, cache: "ParseCache | None" = None) -> LoadedDataset:
+    """`cache`: parsed sections of earlier builds (parsecache.py), for a large file edited a little."""
     path = Path(path)
     display = display_name(path)
     try:
@@ -90,7 +102,10 @@ def load_dataset(path: str | os.PathLike) -> LoadedDataset:
     except OSError as exc:
         raise DatasetError([Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}")]) from None
 
-    data, marks = parse_yaml(text, display)
+    if cache is not None:
+        data, marks = cache.parse(text, lambda section: parse_yaml(section, display))
+    else:
+        data, marks = parse_yaml(text, display)
     try:
         dataset = validate(data)
     except SchemaError as exc:
@@ -106,7 +121,10 @@ def load_dataset(path: str | os.PathLike) -> LoadedDataset:
 
 
 # libyaml's parser when PyYAML has it (several times faster); both are "safe" (no object tags).
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_SafeLoader = _BaseLoader
 
 
 MAX_DEPTH = 64  # of nested lists and mappings: dataset.yml needs 5; parsers recurse (and crash) on deep ones
@@ -216,7 +234,7 @@ def _construct(loader, node, path: KeyPath, marks: dict, display: str, seen: set
             if not isinstance(key_node, yaml.ScalarNode):
                 line, column = _mark(key_node)
                 raise DatasetError([Problem(display, line, column, format_path(path), "keys must be plain words")])
-            key = loader.construct_object(key_node)
+            key = _scalar(loader, key_node) if not key_node.style else key_node.value
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
@@ -234,7 +252,9 @@ def _construct(loader, node, path: KeyPath, marks: dict, display: str, seen: set
             items.append(_construct(loader, item_node, path + (index,), marks, display, seen))
         return items
     # (libyaml gives a plain scalar the style "", PyYAML None)
-    implicit = loader.resolve(yaml.ScalarNode, node.value, _PLAIN) if not node.style else "tag:yaml.org,2002:str"
+    implicit = _resolved(loader, node.value) if not node.style else _STR
+    if node.tag == _STR == implicit:
+        return node.value  # text, the most common value: nothing to construct
     line, column = _mark(node)
     if node.tag != implicit:  # `!!int abc`, `!!binary …`, `!python/…`: the file says what a value is
         raise DatasetError([Problem(display, line, column, format_path(path),
@@ -246,6 +266,18 @@ def _construct(loader, node, path: KeyPath, marks: dict, display: str, seen: set
         raise DatasetError([Problem(display, line, column, format_path(path),
                                     f"'{node.value}' is not a valid {node.tag.rsplit(':', 1)[-1]} ({exc}); "
                                     "quote it if it is text")]) from None
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
+def _resolved(loader, value: str) -> str:
+    """The tag YAML gives a plain scalar."""
+    return loader.resolve(yaml.ScalarNode, value, _PLAIN)
+
+
+def _scalar(loader, node) -> object:
+    return node.value if _resolved(loader, node.value) == _STR else loader.construct_object(node)
 
 
 # A QR code (version 40, error correction M, as render/qr.py makes it) holds at most 2331 bytes.

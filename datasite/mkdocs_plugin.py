@@ -34,7 +34,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import pipeline
@@ -42,9 +42,12 @@ from .fsio import file_kind_problem
 from .publish import PublishError, SiteFolder
 from .loader import display_name
 from .model import LANGUAGES
-from .render.metadata import head_tags
+from .render.metadata import LISTING_FILE, head_tags
 from .render.pages import feed_path
+from .sync import GENERATED_PAGES
 from .render.text import attr, mark_chinese
+
+CJK_TEXT = re.compile("[\u3400-\u9fff]")
 from .sync import in_ci
 from .ui import LANGUAGE_NAMES, UI
 
@@ -274,9 +277,12 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
     def _fill_generated_files(self, files: Files, config: MkDocsConfig) -> Files:
         sources = {f"{name}.{lang}.md": md for lang, pages in self.build.pages.items() for name, md in pages.items()}
         self.generated_sources = set(sources)
+        in_nav = {f"{name}.{lang}.md" for lang in self.build.pages for name in GENERATED_PAGES}
         for file in files:
             if file.src_uri in sources:
                 file.content_string = sources[file.src_uri]
+                if file.src_uri not in in_nav:  # a large release's pages of files: linked from the download page
+                    file.inclusion = InclusionLevel.NOT_IN_NAV
             elif self.config.minify and file.src_uri in ASSETS.values() and file.abs_src_path:
                 file.content_string = minify_asset(Path(file.abs_src_path))
         for unused in [f for f in files if unused_theme_file(f.src_uri)]:
@@ -300,6 +306,8 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if "toc" in (page.meta.get("hide") or []):
+            page.toc = type(page.toc)([])  # the theme only hides it: a hidden table is not sent either
         # Chinese text inside pages of another language is marked as Chinese.
         return html if self.language == "zh" else mark_chinese(html)
 
@@ -336,13 +344,22 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         # are the author's own front matter.
         title = unescape(str(page.meta.get("title") or page.title or dataset.name[self.language]))
         description = unescape(str(page.meta.get("description") or dataset.description[self.language]))
+        listing = page.file.src_uri == f"download.{self.language}.md"
+        listing_file = (f"{context['base_url']}/{LISTING_FILE}" if listing and LISTING_FILE in self.build.assets
+                        else None)
         context["datasite_head"] = head_tags(dataset, self.language, title, description,
-                                             page.canonical_url, absolute)
+                                             page.canonical_url, absolute, listing=listing, listing_file=listing_file)
         return context
 
-    # Last, once every plugin has written its part of the page.
+    # Last, once every plugin has written its part of the page (and the search has indexed it).
     @event_priority(-200)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        name = page.file.src_uri.removesuffix(f".{self.language}.md")
+        if page.file.src_uri in self.generated_sources:
+            for marker, html in self.build.blocks.get(self.language, {}).get(name, {}).items():
+                if self.language != "zh" and CJK_TEXT.search(html):
+                    html = mark_chinese(html)
+                output = output.replace(marker, html, 1)
         return pipeline.minify_page(output) if self.config.minify else output
 
     # After mkdocs-static-i18n (-100) has built the other languages and rewritten the search index.
@@ -355,7 +372,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         pipeline.finish(self.build, site_dir)
         if not config.site_url:
             pipeline.drop_sitemaps(site_dir)
-        pipeline.split_search_index(site_dir)
+        pipeline.split_search_index(site_dir, self.build.search_entries)
         if self.offline:
             inline_search_index(site_dir)
         if self.site is not None:

@@ -25,13 +25,17 @@ from .links.report import as_json, report_entries
 from .links.rules import merged_markers
 from .links.verdict import CheckOptions, Verdict
 from .loader import LoadedDataset, load_dataset
+from .parsecache import ParseCache
 from .model import LANGUAGES, Dataset, LinkCheck
 from .problems import DatasetError
 from .review import placeholder_reason
 from .render.citation import bib_file, ris_file
 from .render.memo import MEMO
 from .render.feed import atom_feed
-from .render.pages import QR_FILES, SHA256SUMS, citation_file, feed_path, qr_payloads, render_pages, sha256sums
+from .render.metadata import INLINE_LISTING, LISTING_FILE, dataset_jsonld
+from .render.citation import dataset_url
+from .render.pages import (QR_FILES, SHA256SUMS, citation_file, feed_path, file_search_entries, listing_blocks,
+                           qr_payloads, render_pages, sha256sums)
 from .render.qr import qr_svg
 from .sync import GENERATED_PAGES, atomic_write, check_sync, in_ci, lock_path_for, scan_pages
 
@@ -74,6 +78,8 @@ class SiteBuild:
     links: list[Link]
     verdicts: dict[str, Verdict]
     assets: dict[str, str]  # generated files beside the pages: site path -> content
+    blocks: dict[str, dict[str, dict[str, str]]]  # language -> page -> {marker: HTML put in after Markdown}
+    search_entries: dict[str, list[dict]]  # language -> search entries of its own (the release's file names)
     warnings: list[str] = field(default_factory=list)  # stale translations outside strict builds
     notices: list[str] = field(default_factory=list)  # link-check notes
 
@@ -95,10 +101,13 @@ def prepare(data_path: Path, docs_dir: Path, *, link_mode: str = "off", strict: 
     `strict`: stale translations, unconfirmed values and placeholders fail the build (they
     always do on CI). `directory_urls`: pages are `name/` (else `name.html`, the offline bundle).
     """
+    sections = ParseCache(parse_cache_path(data_path))
     try:
-        loaded = load_dataset(data_path)
+        loaded = load_dataset(data_path, sections)
     except DatasetError as exc:
         raise BuildFailure([str(p) for p in exc.problems]) from None
+    finally:
+        sections.save()
     report = check_sync(loaded, docs_dir, lock_path_for(data_path))
     if report.errors:
         raise BuildFailure([str(p) for p in report.errors])
@@ -114,7 +123,10 @@ def prepare(data_path: Path, docs_dir: Path, *, link_mode: str = "off", strict: 
     # Everything is rendered now, so that a failure stops the build before the engine writes a file.
     pages = {lang: render_pages(loaded.dataset, lang, verdicts, directory_urls=directory_urls) for lang in LANGUAGES}
     assets = generated_assets(loaded.dataset)
-    return SiteBuild(loaded, docs_dir, pages, links, verdicts, assets, [str(p) for p in report.warnings], notices)
+    blocks = {lang: listing_blocks(loaded.dataset, lang) for lang in LANGUAGES}
+    search = {lang: file_search_entries(loaded.dataset, lang, directory_urls) for lang in LANGUAGES}
+    return SiteBuild(loaded, docs_dir, pages, links, verdicts, assets, blocks, search,
+                     [str(p) for p in report.warnings], notices)
 
 
 def link_check_options(settings: LinkCheck | None, **overrides) -> CheckOptions:
@@ -166,6 +178,9 @@ def generated_assets(dataset: Dataset) -> dict[str, str]:
     release = dataset.latest_release
     if release and release.files:
         assets[SHA256SUMS] = sha256sums(release)
+    if release and len(release.files) > INLINE_LISTING:  # the complete listing, linked from the download page
+        assets[LISTING_FILE] = json.dumps(dataset_jsonld(dataset, LANGUAGES[0], dataset_url(dataset), files=None),
+                                          ensure_ascii=False, separators=(",", ":"))
     for language in LANGUAGES:
         assets[feed_path(language)] = atom_feed(dataset, language)
     return assets
@@ -177,7 +192,8 @@ THEME_ASSETS = ("assets/datasite.css", "assets/datasite.js", "assets/favicon.svg
 
 def reserved_site_paths(dataset: Dataset) -> set[str]:
     """Every site path the build writes itself: a hand-written file there would collide with it."""
-    paths = {citation_file(dataset, "bib"), citation_file(dataset, "ris"), "status.json", *SITEMAPS, *THEME_ASSETS}
+    paths = {citation_file(dataset, "bib"), citation_file(dataset, "ris"), "status.json", LISTING_FILE, *SITEMAPS,
+             *THEME_ASSETS}
     paths |= {QR_FILES[key] for key in qr_payloads(dataset)}
     release = dataset.latest_release
     if release and release.files:
@@ -195,7 +211,8 @@ def minify_page(html: str) -> str:
     return minify_html.minify(html, keep_closing_tags=True, keep_html_and_head_opening_tags=True)
 
 
-def search_indexes(index: dict, languages: tuple[str, ...] = LANGUAGES) -> dict[str, dict]:
+def search_indexes(index: dict, languages: tuple[str, ...] = LANGUAGES,
+                   extra: dict[str, list[dict]] | None = None) -> dict[str, dict]:
     """The theme's one search index of every language, split into one per language.
 
     Each language's pages then load only their own entries (a reader's results stay in the
@@ -212,6 +229,8 @@ def search_indexes(index: dict, languages: tuple[str, ...] = LANGUAGES) -> dict[
             split[languages[0]].append(doc)
         else:
             split[language].append({**doc, "location": location[len(language):].lstrip("/")})
+    for language, entries in (extra or {}).items():
+        split[language].extend(entries)
     return {language: {**index, "docs": docs} for language, docs in split.items()}
 
 
@@ -220,14 +239,14 @@ def search_index_path(language: str) -> str:
     return "search/search_index.json" if language == LANGUAGES[0] else f"{language}/search/search_index.json"
 
 
-def split_search_index(site_dir: Path) -> None:
+def split_search_index(site_dir: Path, extra: dict[str, list[dict]] | None = None) -> None:
     """Replace the theme's combined index (if the site has search) by one index per language."""
     combined = site_dir / search_index_path(LANGUAGES[0])
     try:
         index = json.loads(combined.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return
-    for language, part in search_indexes(index).items():
+    for language, part in search_indexes(index, extra=extra).items():
         # As the theme writes it (ASCII: the offline bundle loads it as a script from disk).
         atomic_write(site_dir / search_index_path(language), json.dumps(part, separators=(",", ":")))
 
@@ -284,6 +303,10 @@ def set_source_date(dataset: Dataset) -> None:
 
 def render_cache_path(data: Path) -> Path:
     return default_cache_path(data).with_name("render.json")  # beside the link cache
+
+
+def parse_cache_path(data: Path) -> Path:
+    return default_cache_path(data).with_name("sections.msgpack")  # beside the link cache
 
 
 def template_cache_path(data: Path) -> Path:

@@ -12,11 +12,12 @@ them leaves a state the next build recognises and completes or undoes (`recover`
 
     in-place mode (site/ is a mount point, or its folder may not be written)
       staging and journal live inside site/: site/.datasite.building, site/.datasite.previous
-      1. site/'s entries -> .datasite.previous, then its mark `.complete`
+      1. site/'s entries -> .datasite.previous, then its mark `.datasite-complete`
                                        killed before the mark: the entries go back
       2. .datasite.building's entries -> site/
                                        killed after the mark: the rest of them follow
-      3. .datasite.previous removed
+      3. .datasite.previous -> .datasite.discarded (one rename), which is then removed
+      An error in step 1 or 2 (a full disk) puts everything back as it was before step 1.
 
 Builds of one site take turns: each holds an exclusive lock (flock) on the folder that holds the
 journal from the start of its build to the end of its publishing, so no build clears or replaces
@@ -38,7 +39,8 @@ except ImportError:  # Windows: builds are not serialized there
 
 IN_PLACE_STAGING = ".datasite.building"
 IN_PLACE_RETIRED = ".datasite.previous"
-COMPLETE_MARK = ".complete"
+IN_PLACE_DISCARDED = ".datasite.discarded"
+COMPLETE_MARK = ".datasite-complete"
 LOCK_WAIT = 600.0  # seconds: a build that holds the site longer than this is taken to be stuck
 
 
@@ -90,11 +92,14 @@ class SiteFolder:
             self.journal_dir = target
             self.staging = target / IN_PLACE_STAGING
             self.retired = target / IN_PLACE_RETIRED
+            self.discarded = target / IN_PLACE_DISCARDED
         else:
             self.journal_dir = target.parent
             self.staging = target.with_name(f".{target.name}.building")
             self.retired = target.with_name(f".{target.name}.previous")
+            self.discarded = target.with_name(f".{target.name}.discarded")
         self.lock_fd: int | None = None
+        self.active = True  # until publish or discard: the staging folder is this build's own
 
     @classmethod
     def open(cls, target: Path, notify: Callable[[str], None] = lambda message: None, *,
@@ -104,6 +109,10 @@ class SiteFolder:
             target = target.resolve()  # the folder it names is the site (its link stays as it is)
         if target.exists() and not target.is_dir():
             raise PublishError(f"{target}: not a folder; the site is written to a folder (remove or rename this file)")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)  # (as MkDocs makes the site's folders)
+        except OSError as exc:
+            raise PublishError(f"cannot make {_shown(target.parent)}: {_why(exc)}") from None
         if in_place is None:
             in_place = cls.needs_in_place(target)
         if in_place and not target.is_dir():
@@ -176,12 +185,8 @@ class SiteFolder:
             self._recover_in_place()
         else:
             self._recover_renamed()
-        if not self.in_place and self.staging.is_dir() and self.target.is_dir():
-            # datasite 0.2 moved site/'s hidden entries (a worktree's .git) into the staging
-            # folder before its renames: a build of it killed there left them in it.
-            for hidden in sorted(self.staging.glob(".*")):
-                if not os.path.lexists(self.target / hidden.name):
-                    os.replace(hidden, self.target / hidden.name)
+        if os.path.lexists(self.discarded):
+            _remove(self.discarded)  # (what a killed build was removing: the site before it)
         if self.staging.exists() or self.staging.is_symlink():
             _remove(self.staging)  # a build that never got to publishing: it was not complete
 
@@ -196,13 +201,20 @@ class SiteFolder:
             _sync_folder(self.target.parent)
             return
         self._keep_hidden_entries()  # killed after step 2
-        shutil.rmtree(self.retired)
+        self._drop_retired()
 
     def _keep_hidden_entries(self) -> None:
         for hidden in sorted(self.retired.glob(".*")):
             if not os.path.lexists(self.target / hidden.name):
                 os.replace(hidden, self.target / hidden.name)
         _sync_folder(self.target)
+
+    def _drop_retired(self) -> None:
+        """The previous site goes, by one rename first: a kill while it is being removed leaves a
+        folder no recovery mistakes for a journal."""
+        os.replace(self.retired, self.discarded)
+        _sync_folder(self.journal_dir)
+        shutil.rmtree(self.discarded)
 
     def _recover_in_place(self) -> None:
         if not self.retired.is_dir():
@@ -213,24 +225,38 @@ class SiteFolder:
                     os.replace(entry, self.target / entry.name)
         else:  # killed during step 1: the old entries go back
             self.notify(f"a build was stopped while it replaced {_shown(self.target)}: the site before it is back")
-            for entry in sorted(self.retired.iterdir()):
-                if not os.path.lexists(self.target / entry.name):
-                    os.replace(entry, self.target / entry.name)
+            self._restore_in_place()
+            return
         _sync_folder(self.target)
-        shutil.rmtree(self.retired)
+        self._drop_retired()
+
+    def _restore_in_place(self, placed: list[str] = ()) -> None:
+        """Undo steps 1 and 2: the new entries placed so far back into staging, the old ones back."""
+        for name in reversed(placed):
+            os.replace(self.target / name, self.staging / name)
+        (self.retired / COMPLETE_MARK).unlink(missing_ok=True)
+        for entry in sorted(self.retired.iterdir()):
+            if not os.path.lexists(self.target / entry.name):
+                os.replace(entry, self.target / entry.name)
+        _sync_folder(self.target)
+        self.retired.rmdir()  # (empty now; if not, the journal stays for the next build)
 
     # -- publishing -----------------------------------------------------------------------
 
     def publish(self) -> None:
+        self.placed = False  # set once the new site is what site/ shows
         try:
             if self.in_place:
                 self._publish_in_place()
             else:
                 self._publish_renamed()
         except OSError as exc:
+            state = ("the new site is in place; the next build finishes the clean-up" if self.placed
+                     else "the site before it is kept")
             raise PublishError(f"cannot put the new site in place at {_shown(self.target)}: {_why(exc)} "
-                               f"({exc.filename or self.target}); the site before it is kept") from None
+                               f"({exc.filename or self.target}); {state}") from None
         finally:
+            self.active = False  # (whatever is left is the next build's to recover, under its lock)
             self.release()
 
     def _publish_renamed(self) -> None:
@@ -243,35 +269,42 @@ class SiteFolder:
             if self.retired.exists() and not os.path.lexists(self.target):
                 os.replace(self.retired, self.target)  # the previous site, back where it was
             raise
+        self.placed = True
         _sync_folder(self.target.parent)
         if self.retired.is_dir():
             self._keep_hidden_entries()
-            shutil.rmtree(self.retired)
+            self._drop_retired()
 
     def _publish_in_place(self) -> None:
-        new = {entry.name for entry in self.staging.iterdir()}
-        journal = {IN_PLACE_STAGING, IN_PLACE_RETIRED}
+        new = sorted(entry.name for entry in self.staging.iterdir())
+        journal = {IN_PLACE_STAGING, IN_PLACE_RETIRED, IN_PLACE_DISCARDED}
         self.retired.mkdir()
+        placed: list[str] = []
         try:
             for entry in sorted(self.target.iterdir()):
                 # Hidden entries the new site does not have (a worktree's .git) stay where they are.
                 if entry.name not in journal and (not entry.name.startswith(".") or entry.name in new):
                     os.replace(entry, self.retired / entry.name)
+            (self.retired / COMPLETE_MARK).touch()
+            _sync_folder(self.retired)
+            for name in new:
+                os.replace(self.staging / name, self.target / name)
+                placed.append(name)
         except OSError:
-            self._recover_in_place()  # (no mark yet: the old entries go back)
+            self._restore_in_place(placed)  # everything back as it was before step 1
             raise
-        (self.retired / COMPLETE_MARK).touch()
-        _sync_folder(self.retired)
-        for name in sorted(new):
-            os.replace(self.staging / name, self.target / name)
+        self.placed = True
         _sync_folder(self.target)
         self.staging.rmdir()
-        shutil.rmtree(self.retired)
+        self._drop_retired()
 
     def discard(self) -> None:
+        """Drop this build's staging folder (not once publishing has begun: its lock is gone by
+        then, and a folder of that name may be the next build's)."""
         try:
-            if self.staging.exists():
+            if self.active and self.staging.exists():
                 shutil.rmtree(self.staging, ignore_errors=True)
         finally:
+            self.active = False
             self.release()
 

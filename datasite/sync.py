@@ -346,8 +346,9 @@ class SyncReport:
 
 
 def key_paths(loaded: LoadedDataset) -> dict[str, tuple]:
-    """Stable key ("mirrors.quark.label") -> key path, for every key of the file."""
-    return {format_path(path, loaded.ids): path for path in loaded.marks}
+    """Stable key ("mirrors.quark.label") -> key path, for every key of the file (made once per
+    loaded file: a large one has a hundred thousand)."""
+    return loaded.key_paths
 
 
 def placeholder_problems(loaded: LoadedDataset) -> list[Problem]:
@@ -362,6 +363,8 @@ def placeholder_problems(loaded: LoadedDataset) -> list[Problem]:
 
 def review_problems(loaded: LoadedDataset, review: dict[str, ReviewItem]) -> list[Problem]:
     """One located line per value a tool wrote that nobody has confirmed yet."""
+    if not review:
+        return []  # (the usual case: no key of the file needs naming)
     paths = key_paths(loaded)
     problems = [loaded.problem(paths[key], item.message()) for key, item in review.items() if key in paths]
     return sorted(problems, key=lambda problem: (problem.line, problem.column))
@@ -369,6 +372,8 @@ def review_problems(loaded: LoadedDataset, review: dict[str, ReviewItem]) -> lis
 
 def unconfirmed_keys(loaded: LoadedDataset, review: dict[str, ReviewItem]) -> set[str]:
     """The review items that still name a value of the file (and the translation units they hold)."""
+    if not review:
+        return set()
     paths = key_paths(loaded)
     return {key for key in review if key in paths}
 
@@ -391,6 +396,7 @@ def check_sync(loaded: LoadedDataset, docs_dir: Path, lock_file: Path, reserved:
         warnings.append(Problem(display_name(lock_file), 1, 1, "", "no translation lock file: check the "
                                 "translations, then run `datasite confirm --all`"))
     else:
-        reviewed = {unit.key for unit in units if any(covers(key, unit.key) for key in unconfirmed_keys(loaded, review))}
+        pending = unconfirmed_keys(loaded, review)  # (once: it walks every key of the file)
+        reviewed = {unit.key for unit in units if any(covers(key, unit.key) for key in pending)}
         warnings += stale_problems(units, lock, reviewed) + anchor_problems(loaded, lock_file)
     return SyncReport(errors, warnings, units)

@@ -32,6 +32,17 @@ class SchemaError(Exception):
 
 
 def validate(data: Any) -> Dataset:
+    # The usual case first: msgspec converts a valid file in one pass (its types, patterns and
+    # ranges), then only the model's own Check rules are run, over the converted objects. Only a
+    # file with a mistake is walked value by value, for every message at once (ten times slower).
+    try:
+        dataset = msgspec.convert(data, Dataset)
+    except msgspec.ValidationError:
+        dataset = None
+    if dataset is not None:
+        errors = list(_check_walk(dataset, Dataset, ()))
+        if not errors:
+            return dataset
     errors = list(_errors(data, Dataset, ()))
     if errors:
         raise SchemaError(errors)
@@ -41,9 +52,44 @@ def validate(data: Any) -> Dataset:
         raise SchemaError([((), str(exc))]) from None
 
 
+def _check_walk(value: Any, annotation: Any, path: KeyPath):
+    """The Check rules of the model over converted objects (whose types msgspec has checked)."""
+    bare, _, checks, _ = _split(annotation)
+    origin = get_origin(bare)
+    if origin in (Union, types.UnionType):
+        if value is None:
+            return
+        (inner,) = [arg for arg in get_args(bare) if arg is not type(None)]
+        yield from _check_walk(value, Annotated[(inner, *checks)] if checks else inner, path)
+        return
+    found = []
+    if isinstance(bare, type) and issubclass(bare, msgspec.Struct):
+        hints = _hints(bare)
+        for field in _fields(bare):
+            found += _check_walk(getattr(value, field.name), hints[field.name], path + (field.name,))
+    elif origin is list:
+        (item,) = get_args(bare)
+        for index, entry in enumerate(value):
+            found += _check_walk(entry, item, path + (index,))
+    elif origin is dict:
+        key_type, item = get_args(bare)
+        for key, entry in value.items():
+            if key_type is not str:
+                found += _check_walk(key, key_type, path + (key,))
+            found += _check_walk(entry, item, path + (key,))
+    yield from found
+    if not found:
+        yield from _run_checks(value, checks, path)
+
+
 @functools.cache
 def _hints(struct: type) -> dict[str, Any]:
     return get_type_hints(struct, vars(model), include_extras=True)
+
+
+@functools.cache
+def _fields(struct: type) -> tuple:
+    return msgspec.structs.fields(struct)  # (msgspec evaluates the annotations anew each time)
 
 
 @functools.cache
@@ -123,7 +169,7 @@ def _struct_errors(value: dict, struct: type, path: KeyPath):
             close = difflib.get_close_matches(str(key), list(hints), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             yield path + (key,), f"unknown key '{key}'{hint}"
-    for field in msgspec.structs.fields(struct):
+    for field in _fields(struct):
         if field.name in value:
             yield from _errors(value[field.name], hints[field.name], path + (field.name,))
         elif field.required:
@@ -139,6 +185,11 @@ def _check_errors(value: Any, bare: Any, checks: tuple[Check, ...], path: KeyPat
         return
     if isinstance(bare, type) and issubclass(bare, msgspec.Struct):
         value = msgspec.convert(value, bare)  # checks of a mapping see the model object
+    yield from _run_checks(value, checks, path)
+
+
+def _run_checks(value: Any, checks: tuple[Check, ...], path: KeyPath):
+    """The first Check rule the value breaks, with its message (each rule says what to do)."""
     for check in checks:
         try:
             check(value)

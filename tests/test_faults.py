@@ -65,7 +65,7 @@ PUBLISH_KILLED_AT = textwrap.dedent("""
     from pathlib import Path
     from datasite import publish
     from datasite.publish import SiteFolder
-    target, in_place, kill_at = Path(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3])
+    target, in_place, kill_at, fault = Path(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3]), sys.argv[5]
     folder = SiteFolder.open(target, in_place=in_place)
     for name, text in eval(sys.argv[4]).items():
         (folder.staging / name).parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +75,9 @@ PUBLISH_KILLED_AT = textwrap.dedent("""
         def step(*args, **kwargs):
             steps[0] += 1
             if steps[0] == kill_at:
-                os._exit(9)
+                if fault == "kill":
+                    os._exit(9)
+                raise OSError(28, "No space left on device", str(args[0]) if args else None)
             return function(*args, **kwargs)
         return step
     publish.os.replace = counted(os.replace)
@@ -83,23 +85,36 @@ PUBLISH_KILLED_AT = textwrap.dedent("""
     Path.mkdir = counted(Path.mkdir)
     Path.touch = counted(Path.touch)
     Path.rmdir = counted(Path.rmdir)
-    folder.publish()
+    try:
+        folder.publish()
+    except publish.PublishError as exc:
+        print(exc)
+        folder.discard()  # as the plugin does after a failed build
+        sys.exit(3)
 """)
 
 
+@pytest.mark.parametrize("fault", ["kill", "full disk"])
 @pytest.mark.parametrize("in_place", [False, True], ids=["renamed", "in-place"])
-def test_a_kill_at_any_step_of_publishing_leaves_a_whole_site_and_keeps_the_worktree(tmp_path, in_place):
-    """Class 1: killed before each step in turn, the next build finds either the old site or the
-    new one, whole, with the gh-pages worktree's .git; never a mix, never an empty folder."""
+def test_a_kill_at_any_step_of_publishing_leaves_a_whole_site_and_keeps_the_worktree(tmp_path, in_place, fault):
+    """Class 1: killed (or failing: a full disk) before each step in turn, the site — as the
+    failed build leaves it and as the next build finds it — is the old one or the new one, whole,
+    with the gh-pages worktree's .git; never a mix, never an empty folder."""
     seen = set()
     for kill_at in range(1, 40):
         target = tmp_path / f"run{kill_at}" / "site"
         target.mkdir(parents=True)
         write_tree(target, OLD_SITE)
         run = subprocess.run([sys.executable, "-c", PUBLISH_KILLED_AT, str(target), "1" if in_place else "0",
-                              str(kill_at), repr(NEW_SITE)], capture_output=True, text=True, timeout=60,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-        assert run.returncode in (0, 9), run.stderr
+                              str(kill_at), repr(NEW_SITE), "kill" if fault == "kill" else "error"],
+                             capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert run.returncode in (0, 9 if fault == "kill" else 3), run.stderr
+        if run.returncode == 3:  # what a reader sees before any next build: a whole site
+            shown = read_tree(target)
+            kept_aside = [target.parent / ".site.previous" / ".git", target / IN_PLACE_RETIRED / ".git"]
+            assert "home" in shown.get("index.html", ""), (kill_at, shown)
+            assert ".git/HEAD" in shown or any(p.exists() for p in kept_aside), (kill_at, shown)  # (back next build)
+            assert ("the site before it is kept" in run.stdout) == (shown["index.html"] == "old home"), run.stdout
         notes = []
         SiteFolder.open(target, notes.append, in_place=in_place).discard()  # what the next build does first
         after = read_tree(target)
@@ -110,7 +125,7 @@ def test_a_kill_at_any_step_of_publishing_leaves_a_whole_site_and_keeps_the_work
         assert state, f"killed at step {kill_at}: a mix of sites {after}"
         leftovers = [p.name for p in target.parent.iterdir() if p.name != "site"] + \
             [name for name in (IN_PLACE_STAGING, IN_PLACE_RETIRED) if (target / name).exists()]
-        assert not leftovers, leftovers
+        assert not leftovers, (kill_at, leftovers)
         seen.add(state)
         if run.returncode == 0:
             break
@@ -152,6 +167,38 @@ def test_a_build_killed_while_publishing_is_completed_or_undone_by_the_next(tmp_
     assert (site / ".git" / "HEAD").read_text(encoding="utf-8") == "ref: refs/heads/gh-pages\n"
     assert (site / ".nojekyll").exists() and (site / "zh" / "download" / "index.html").exists()
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_failed_publish_leaves_the_staging_name_to_the_next_build(tmp_path, monkeypatch):
+    """Class 2: once publishing has begun, the lock is gone: dropping the staging folder by name
+    then could remove the next build's."""
+    from datasite import publish
+
+    target = tmp_path / "site"
+    write_tree(target, {"index.html": "old"})
+    folder = SiteFolder.open(target)
+    write_tree(folder.staging, {"index.html": "new"})
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device", str(args[0]))
+
+    monkeypatch.setattr(publish.os, "replace", full)
+    with pytest.raises(PublishError, match="the site before it is kept"):
+        folder.publish()
+    monkeypatch.undo()
+    following = SiteFolder.open(target)  # the next build, which takes the name
+    write_tree(following.staging, {"index.html": "next"})
+    folder.discard()  # (the first build's error handling, late)
+    assert read_tree(following.staging) == {"index.html": "next"}
+    following.publish()
+    assert read_tree(target) == {"index.html": "next"}
+
+
+def test_a_site_in_folders_that_do_not_exist_yet_is_made(tmp_path):
+    folder = SiteFolder.open(tmp_path / "out" / "build" / "site")
+    write_tree(folder.staging, {"index.html": "new"})
+    folder.publish()
+    assert read_tree(tmp_path / "out" / "build" / "site") == {"index.html": "new"}
 
 
 # -- 2. concurrent builds ------------------------------------------------------------------
@@ -364,16 +411,6 @@ def test_named_pipes_in_the_caches_are_set_aside_not_waited_on(tmp_path):
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert "links.json: the link cache is unreadable" in result.stderr and "a named pipe (FIFO)" in result.stderr
     assert (project / "site" / "index.html").exists()
-
-
-def test_hidden_entries_an_older_datasite_left_in_its_staging_folder_go_back(tmp_path):
-    """datasite 0.2 moved site/'s .git into .site.building before its renames: killed there, its
-    next build (this one) puts it back instead of removing it with the staging folder."""
-    write_tree(tmp_path / "site", {"index.html": "old"})
-    write_tree(tmp_path / ".site.building", {".git/HEAD": "worktree", "index.html": "half"})
-    SiteFolder.open(tmp_path / "site").discard()
-    assert read_tree(tmp_path / "site") == {".git/HEAD": "worktree", "index.html": "old"}
-    assert not (tmp_path / ".site.building").exists()
 
 
 # -- 10. hand-written files where the build writes its own ---------------------------------

@@ -109,7 +109,9 @@ def test_the_dataset_doi_and_version_reach_every_citation_format(tiny_site):
     cite = page(tiny_site, "cite")
     assert "https://doi.org/10.5555/lakeside.data" in cite.select_one("#dataset-apa + div").get_text()
     assert "10.5555/lakeside.data" in cite.select_one("#dataset-gbt7714 + div").get_text()
-    jsonld = json.loads(page(tiny_site, "").select_one('script[type="application/ld+json"]').string)
+    home = json.loads(page(tiny_site, "").select_one('script[type="application/ld+json"]').string)
+    assert not [d for d in home["distribution"] if "sha256" in d]  # the files are listed on the download page
+    jsonld = json.loads(page(tiny_site, "download").select_one('script[type="application/ld+json"]').string)
     assert jsonld["version"] == "2.0" and jsonld["identifier"] == "https://doi.org/10.5555/lakeside.data"
     assert jsonld["dateModified"] == "2022-01-15"
     files = {d["name"]: d for d in jsonld["distribution"] if "sha256" in d}

@@ -71,6 +71,7 @@ def _hints(cls: type) -> dict:
     return typing.get_type_hints(cls, include_extras=True)
 
 
+@functools.cache
 def _is(hint: object, kind: object) -> bool:
     return hint == kind or kind in typing.get_args(hint)
 

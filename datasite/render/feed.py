@@ -14,6 +14,8 @@ from ..ui import UI
 from .pages import change_anchors, feed_path
 
 ATOM = "http://www.w3.org/2005/Atom"
+FEED_ENTRIES = 20
+"""The most recent changes a feed carries (a reader polls it; the changes page keeps them all)."""
 
 
 def _stamp(day: date) -> str:
@@ -60,7 +62,7 @@ def atom_feed(dataset: Dataset, language: str) -> str:
         child(feed, "link", rel="alternate", href=changes_page, type="text/html")
     anchors = change_anchors(dataset)
     order = sorted(range(len(dataset.changes)), key=lambda i: (dataset.changes[i].date, i), reverse=True)
-    for index in order:
+    for index in order[:FEED_ENTRIES]:
         change = dataset.changes[index]
         anchor = anchors[index]
         entry = child(feed, "entry")

@@ -9,9 +9,11 @@ import yaml
 
 from ..model import LANGUAGES, Dataset, Person, doi_url
 from .citation import dataset_url
+from .pages import INLINE_FILES
 from .text import attr
 
 OG_LOCALES = {"en": "en_US", "zh": "zh_CN"}
+SUMMARY_MIRRORS = 3
 
 
 def _person(person: Person) -> dict:
@@ -19,8 +21,18 @@ def _person(person: Person) -> dict:
             "givenName": person.given, "familyName": person.family}
 
 
-def dataset_jsonld(dataset: Dataset, language: str, url: str | None) -> dict:
-    """schema.org Dataset, as Google Dataset Search reads it."""
+LISTING_FILE = "dataset.jsonld"
+"""The complete JSON-LD of a release too large to list in a page's head."""
+INLINE_LISTING = INLINE_FILES  # files listed in the download page's own JSON-LD at most (as on the page)
+
+
+def dataset_jsonld(dataset: Dataset, language: str, url: str | None, *, listing: bool = True,
+                   files: int | None = INLINE_LISTING) -> dict:
+    """schema.org Dataset, as Google Dataset Search reads it. `listing`: with its distributions
+    (every mirror, every file of the latest release); the download page carries them, the other
+    pages a summary (the first SUMMARY_MIRRORS mirrors, recommended ones first), so that no page
+    but that one grows with the number of files or mirrors. `files`: the files of a release of at
+    most that many are listed (None: every file, for LISTING_FILE)."""
     def scholarly(article) -> dict:
         citation = {
             "@type": "ScholarlyArticle",
@@ -47,11 +59,12 @@ def dataset_jsonld(dataset: Dataset, language: str, url: str | None) -> dict:
         "citation": citation,
         "inLanguage": list(LANGUAGES),
         "isAccessibleForFree": True,
-        "distribution": [
-            {"@type": "DataDownload", "name": mirror.label[language], "contentUrl": mirror.url}
-            for mirror in dataset.live_mirrors
-        ],
     }
+    mirrors = dataset.live_mirrors
+    if not listing:
+        mirrors = sorted(mirrors, key=lambda mirror: not mirror.recommended)[:SUMMARY_MIRRORS]
+    data["distribution"] = [{"@type": "DataDownload", "name": mirror.label[language], "contentUrl": mirror.url}
+                            for mirror in mirrors]
     release = dataset.latest_release
     if dataset.doi:
         data["identifier"] = doi_url(dataset.doi)
@@ -60,7 +73,8 @@ def dataset_jsonld(dataset: Dataset, language: str, url: str | None) -> dict:
     if release:
         data["version"] = release.version
         carriers = dataset.mirrors_of(release)
-        for item in release.files:
+        listed = listing and (files is None or len(release.files) <= files)
+        for item in release.files if listed else ():
             download = {"@type": "DataDownload", "name": item.name, "contentSize": f"{item.size} B",
                         "sha256": item.sha256}
             if item.format:
@@ -81,8 +95,12 @@ def head_tags(
     description: str,
     canonical: str | None,
     alternates: dict[str, str],
+    listing: bool = True,
+    listing_file: str | None = None,
 ) -> str:
-    """<head> additions for one page. `alternates`: language -> absolute URL of this page."""
+    """<head> additions for one page. `alternates`: language -> absolute URL of this page;
+    `listing`: the page carries the dataset's distributions in its JSON-LD (the download page);
+    `listing_file`: the URL of LISTING_FILE, linked where a release is too large for that."""
     tags = [
         ("property", "og:type", "website"),
         ("property", "og:site_name", dataset.name[language]),
@@ -97,8 +115,11 @@ def head_tags(
     out = [f'<meta {kind}="{attr(key)}" content="{attr(value)}">' for kind, key, value in tags]
     if alternates.get(LANGUAGES[0], "").startswith("http"):
         out.append(f'<link rel="alternate" hreflang="x-default" href="{attr(alternates[LANGUAGES[0]])}">')
-    payload = json.dumps(dataset_jsonld(dataset, language, canonical), ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(dataset_jsonld(dataset, language, canonical, listing=listing), ensure_ascii=False,
+                         separators=(",", ":"))
     out.append('<script type="application/ld+json">' + payload.replace("<", "\\u003c") + "</script>")
+    if listing and listing_file:
+        out.append(f'<link rel="describedby" type="application/ld+json" href="{attr(listing_file)}">')
     return "\n".join(out)
 
 

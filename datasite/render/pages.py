@@ -16,7 +16,7 @@ from ..hosts import display_host
 from ..links.verdict import Verdict
 from ..model import LANGUAGES, Article, Clause, Dataset, Mirror, Region, Release, doi_url
 from ..sync import GENERATED_PAGES
-from ..paths import page_link
+from ..paths import language_prefix, page_link, page_path
 from ..ui import LANGUAGE_NAMES, UI
 from .citation import Citations, article_citations, dataset_citations
 from .text import attr, escape_html, escape_markdown, linkify, mailto, paragraphs, spaced
@@ -39,18 +39,23 @@ def render_pages(dataset: Dataset, language: str, verdicts: Mapping[str, Verdict
         "changes": _changes,
     }
     assert tuple(renderers) == GENERATED_PAGES
-    return {name: render(dataset, language, ui) for name, render in renderers.items()}
+    pages = {name: render(dataset, language, ui) for name, render in renderers.items()}
+    return pages | files_pages(dataset, language, ui)
 
 
-def _front_matter(title: str, description: str) -> str:
+def _front_matter(title: str, description: str, hide_toc: bool = False) -> str:
     # The theme prints page.meta values into <title> and attributes without escaping them, so
     # they are stored HTML-escaped; JSON strings are valid YAML scalars, so quoting is safe too.
     return (
         "---\n"
         f"title: {json.dumps(attr(title))}\n"
         f"description: {json.dumps(attr(description))}\n"
-        "---\n\n"
+        + ("hide: [toc]\n" if hide_toc else "")
+        + "---\n\n"
     )
+
+
+TOC_CHANGES = 30  # a changes page of more entries shows no table of contents (it would double the page)
 
 
 _FULL_WIDTH_END = tuple("：，。；！？、）")
@@ -227,17 +232,9 @@ def _files(dataset: Dataset, release: Release, lang: str, ui: dict) -> str:
     if len(carriers) < len(dataset.live_mirrors):
         names = "、".join(m.label[lang] for m in carriers) if lang == "zh" else ", ".join(m.label[lang] for m in carriers)
         out += f'<p class="ds-intro">{escape_html(ui["carried_by"])}{escape_html(names)}</p>\n\n'
-    head = "".join(f'<th scope="col">{escape_html(c)}</th>' for c in (ui["file"], ui["size"], "SHA-256"))
-    rows = ""
-    for item in release.files:
-        fmt = f' <span class="ds-format">{escape_html(item.format)}</span>' if item.format else ""
-        rows += (
-            f'<tr data-file="{attr(item.name)}"><td data-label="{attr(ui["file"])}"><code>{escape_html(item.name)}</code>{fmt}</td>'
-            f'<td data-label="{attr(ui["size"])}"><span title="{item.size} B">{escape_html(human_size(item.size))}</span></td>'
-            f'<td data-label="SHA-256" data-search-exclude><code class="ds-hash">{item.sha256}</code> '
-            f'{_copy_button(item.sha256, ui["copy_hash"].format(name=item.name), ui, announce="SHA-256")}</td></tr>'
-        )
-    out += f'<table class="ds-files"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>\n\n'
+    # The listing is HTML made here, put into the page after Markdown and the search indexer
+    # have run (see listing_blocks); a large release's files are on pages of their own.
+    out += (FILES_MARKER + "\n\n") if len(release.files) <= INLINE_FILES else _file_pages_table(release, lang, ui)
     out += followed_by(escape_markdown(ui["checksums"]), f"[{SHA256SUMS}]({SHA256SUMS})") + "\n\n"
     out += _heading(3, ui["verify_title"], "verify")
     out += f'<p>{escape_html(ui["verify_intro"])}</p>\n\n'
@@ -250,6 +247,166 @@ def _files(dataset: Dataset, release: Release, lang: str, ui: dict) -> str:
         out += f'<p class="ds-system">{escape_html(system)}</p>\n\n' + _code(command, language)
     out += f'<p>{escape_html(ui["verify_windows"])}</p>\n\n'
     return out
+
+
+FILES_MARKER = "<!-- datasite:files -->"
+INLINE_FILES = 200  # a release of more files is listed on pages of its own, one per folder (or part of one)
+GROUP_BYTES = 110_000  # of rows on one such page at most (a larger folder is split in parts): each page,
+# with the theme's 30 kB around it, stays under 150 kB whatever the length of the names
+FILES_PAGES = "download/files"  # the folder of those pages
+
+
+def file_anchor(name: str) -> str:
+    """The id of a file's row: "f-" and its name (whitespace, which an id may not hold, as "_")."""
+    return "f-" + re.sub(r"\s", "_", name)
+
+
+def file_groups(release: Release) -> list[tuple[str, str, list]]:
+    """(slug, folder, files) of each page of a large release: its top-level folders in order
+    (the files outside any folder first), each split into parts of at most GROUP_BYTES of rows."""
+    folders: dict[str, list] = {}
+    for item in release.files:
+        folder = item.name.split("/", 1)[0] + "/" if "/" in item.name else ""
+        folders.setdefault(folder, []).append(item)
+    groups = []
+    for folder in sorted(folders, key=lambda name: (name != "", name)):
+        items = folders[folder]
+        slug = re.sub(r"[^0-9A-Za-z\u00c0-\uffff]+", "-", folder.strip("/")).strip("-").lower() or "top"
+        parts, size = [[]], 0
+        for item in items:
+            row = _LIGHT_ROW + 2 * len(item.name.encode("utf-8"))
+            if parts[-1] and size + row > GROUP_BYTES:
+                parts.append([])
+                size = 0
+            parts[-1].append(item)
+            size += row
+        for number, part in enumerate(parts, start=1):
+            groups.append((slug + (f"-{number}" if len(parts) > 1 else ""), folder, part))
+    return groups
+
+
+def _whole_folders(groups: list) -> set[str]:
+    """The folders whose files are on one page (the others' pages name their first and last file)."""
+    counts: dict[str, int] = {}
+    for _, folder, _ in groups:
+        counts[folder] = counts.get(folder, 0) + 1
+    return {folder for folder, count in counts.items() if count == 1}
+
+
+def _group_title(folder: str, items: list, whole: bool, ui: dict) -> str:
+    first, last = items[0].name.rsplit("/", 1)[-1], items[-1].name.rsplit("/", 1)[-1]
+    span = f" ({first} – {last})" if not whole else ""
+    return (folder or ui["files_top_level"]) + span
+
+
+_LIGHT_ROW = 165  # bytes of a light row (files_table without buttons) besides its name, twice
+
+
+def files_table(items: list, lang: str, *, buttons: bool) -> str:
+    """The HTML table of files: name, size and SHA-256, each row with its id (`file_anchor`).
+    `buttons`: a copy button per digest (a small release; on the pages of a large one the rows
+    are kept light)."""
+    ui = UI[lang]
+    head = "".join(f'<th scope="col">{escape_html(c)}</th>' for c in (ui["file"], ui["size"], "SHA-256"))
+    seen: dict[str, int] = {}
+    rows = []
+    for item in items:
+        anchor = file_anchor(item.name)
+        seen[anchor] = seen.get(anchor, 0) + 1
+        anchor = anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}"
+        if not buttons:  # a page of a large release: the least markup (a plain table, scrolled on phones)
+            rows.append(f'<tr id="{attr(anchor)}"><td><code>{escape_html(item.name)}</code></td>'
+                        f'<td>{escape_html(human_size(item.size))}</td><td><code class="ds-hash">{item.sha256}</code></td></tr>')
+            continue
+        fmt = f' <span class="ds-format">{escape_html(item.format)}</span>' if item.format and buttons else ""
+        button = " " + _copy_button(item.sha256, ui["copy_hash"].format(name=item.name), ui, announce="SHA-256") \
+            if buttons else ""
+        rows.append(
+            f'<tr id="{attr(anchor)}" data-file="{attr(item.name)}"><td data-label="{attr(ui["file"])}">'
+            f'<code>{escape_html(item.name)}</code>{fmt}</td>'
+            f'<td data-label="{attr(ui["size"])}"><span title="{item.size} B">{escape_html(human_size(item.size))}</span></td>'
+            f'<td data-label="SHA-256"><code class="ds-hash">{item.sha256}</code>{button}</td></tr>')
+    kind = "ds-files" if buttons else "ds-files ds-files-light"
+    return f'<table class="{kind}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _file_pages_table(release: Release, lang: str, ui: dict) -> str:
+    """A large release on the download page: one row per page of files (folder, count, size)."""
+    groups = file_groups(release)
+    whole = _whole_folders(groups)
+    head = "".join(f'<th scope="col">{escape_html(c)}</th>' for c in (ui["folder"], ui["files_column"], ui["size"]))
+    rows = ""
+    for slug, folder, items in groups:
+        title = _group_title(folder, items, folder in whole, ui)
+        rows += (f'<tr id="files-{attr(slug)}"><td data-label="{attr(ui["folder"])}">'
+                 f'<a href="{attr(_files_page_href(slug, ui))}">{escape_html(title)}</a></td>'
+                 f'<td data-label="{attr(ui["files_column"])}">{len(items)}</td>'
+                 f'<td data-label="{attr(ui["size"])}">{escape_html(human_size(sum(i.size for i in items)))}</td></tr>')
+    intro = ui["files_grouped"].format(count=len(release.files), groups=len(groups))
+    return (f'<p class="ds-intro">{escape_html(intro)}</p>\n\n'
+            f'<table class="ds-files ds-file-pages"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>\n\n')
+
+
+def _files_page_href(slug: str, ui: dict) -> str:
+    # (From the download page: download/ with directory URLs, download.html beside it without.)
+    return f"files/{slug}/" if ui["directory_urls"] else f"{FILES_PAGES}/{slug}.html"
+
+
+def _files_page(dataset: Dataset, release: Release, slug: str, folder: str, items: list, lang: str, ui: dict,
+                whole: bool) -> str:
+    title = f'{ui["files_of_release"].format(version=release.version, date=release.date)}: ' \
+            f'{_group_title(folder, items, whole, ui)}'
+    out = _front_matter(title, f"{dataset.name[lang]}: {title}")
+    out += _heading(1, title)
+    back = "../../" if ui["directory_urls"] else "../../download.html"
+    sums = "../../../SHA256SUMS" if ui["directory_urls"] else "../../SHA256SUMS"
+    if lang != LANGUAGES[0]:
+        sums = "../" + sums
+    out += (f'<p class="ds-intro">{escape_html(ui["files_page_intro"])} <a href="{back}">{escape_html(ui["download_title"])}'
+            f'</a> · <a href="{sums}">{SHA256SUMS}</a></p>\n\n')
+    return out + FILES_MARKER + "\n"
+
+
+def files_pages(dataset: Dataset, lang: str, ui: dict) -> dict[str, str]:
+    """The pages of a large release's files (none for a release of INLINE_FILES files or fewer)."""
+    release = dataset.latest_release
+    if not release or len(release.files) <= INLINE_FILES:
+        return {}
+    groups = file_groups(release)
+    whole = _whole_folders(groups)
+    return {f"{FILES_PAGES}/{slug}": _files_page(dataset, release, slug, folder, items, lang, ui, folder in whole)
+            for slug, folder, items in groups}
+
+
+def listing_blocks(dataset: Dataset, language: str) -> dict[str, dict[str, str]]:
+    """HTML put into generated pages after Markdown and the search indexer have run (a table of
+    10,000 rows is neither Markdown nor prose): page -> {marker: HTML}."""
+    release = dataset.latest_release
+    if not release or not release.files:
+        return {}
+    if len(release.files) <= INLINE_FILES:
+        return {"download": {FILES_MARKER: files_table(release.files, language, buttons=True)}}
+    return {f"{FILES_PAGES}/{slug}": {FILES_MARKER: files_table(items, language, buttons=False)}
+            for slug, _, items in file_groups(release)}
+
+
+def file_search_entries(dataset: Dataset, language: str, directory_urls: bool = True) -> list[dict]:
+    """Search entries for the latest release's files: their names, one entry per table (not as
+    prose of 10,000 rows, and without their digests), located at it."""
+    release = dataset.latest_release
+    if not release or not release.files:
+        return []
+    ui = UI[language]
+    title = ui["files_of_release"].format(version=release.version, date=release.date)
+
+    def located(page: str, fragment: str = "") -> str:
+        return page_path(page, language, directory_urls)[len(language_prefix(language)):] + fragment
+
+    if len(release.files) <= INLINE_FILES:
+        return [{"location": located("download", "#files"), "title": title,
+                 "text": " ".join(escape_html(f.name) for f in release.files)}]
+    return [{"location": located(f"{FILES_PAGES}/{slug}"), "title": f"{title}: {folder or ui['files_top_level']}",
+             "text": " ".join(escape_html(f.name) for f in items)} for slug, folder, items in file_groups(release)]
 
 
 def _license(dataset: Dataset, lang: str, ui: dict) -> str:
@@ -447,7 +604,8 @@ def change_anchors(dataset: Dataset) -> list[str]:
 
 
 def _changes(dataset: Dataset, lang: str, ui: dict) -> str:
-    out = _front_matter(ui["changes_title"], f"{dataset.name[lang]}: {ui['changes_intro']}")
+    out = _front_matter(ui["changes_title"], f"{dataset.name[lang]}: {ui['changes_intro']}",
+                        hide_toc=len(dataset.changes) > TOC_CHANGES)
     out += _heading(1, ui["changes_title"])
     out += followed_by(escape_markdown(ui["changes_intro"]), f"[{escape_markdown(ui['feed'])}]({feed_path(lang)})") + "\n\n"
     if not dataset.changes:

@@ -28,6 +28,9 @@ WORDS = {
 SEPARATOR = {"en": ": ", "zh": "："}
 
 
+README_FILES = 200  # files listed in the README; the download page and SHA256SUMS list them all
+
+
 def escape(text: str) -> str:
     """Markdown-escape text so that GitHub shows it exactly as written (URLs stay clickable)."""
     text = _SPECIAL.sub(lambda m: "\\" + m.group(0), text)
@@ -80,8 +83,11 @@ def _half(dataset: Dataset, language: str) -> str:
     if release and release.files:
         title = ui["files_of_release"].format(version=release.version, date=release.date)
         out += [f"### {escape(title)}", "", f"| {ui['file']} | {ui['size']} | SHA-256 |", "| --- | --- | --- |"]
-        out += [f"| {escape(f.name)} | {_size(f.size)} | `{f.sha256}` |" for f in release.files]
+        listed = release.files[:README_FILES]
+        out += [f"| {escape(f.name)} | {_size(f.size)} | `{f.sha256}` |" for f in listed]
         out.append("")
+        if len(release.files) > len(listed):  # (GitHub shows a README of at most 512 KiB)
+            out += [escape(ui["files_more"].format(count=len(release.files) - len(listed))), ""]
     for clause in rest:
         out += [f"### {escape(clause.title[language])}", "", _body(clause.body[language]), ""]
 
