@@ -187,6 +187,12 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
                 search.config["lang"] = list(LANGUAGES)  # Latin words on Chinese pages are searched too
         i18n = config.plugins.get("i18n")
         if i18n is not None:
+            languages = list(i18n.config.get("languages") or [])
+            default = next((lang.locale for lang in languages if lang.default), None)
+            problem = pipeline.language_setup_problem([lang.locale for lang in languages], default)
+            if problem:  # (a Chinese-first site built without a word, with its search index empty)
+                raise PluginError(f"datasite: {display_name(Path(config.config_file_path or 'mkdocs.yml'))}: "
+                                  f"plugins.i18n.languages: {problem}")
             # Its search reconfiguration drops a Chinese section whose text equals the English one,
             # which suits one index for all languages; each language has its own (split_search_index).
             i18n.config["reconfigure_search"] = False

@@ -129,6 +129,20 @@ def prepare(data_path: Path, docs_dir: Path, *, link_mode: str = "off", strict: 
                      [str(p) for p in report.warnings], notices)
 
 
+def language_setup_problem(locales: list[str], default: str | None) -> str | None:
+    """What is wrong with the site engine's languages (mkdocs-static-i18n's `languages`) for a
+    dataset whose texts are in LANGUAGES, the first served at the site's root; None if nothing."""
+    expected = ", ".join(LANGUAGES)
+    if sorted(locales) != sorted(LANGUAGES) or len(set(locales)) != len(locales):
+        return (f"the languages are {', '.join(locales) or 'none'}, but dataset.yml's texts are in {expected}: "
+                "list each of them once")
+    if default != LANGUAGES[0]:
+        return (f"'{default}' is marked `default: true`, but datasite serves {LANGUAGES[0]} at the site's root "
+                f"(the first of {expected}): mark {LANGUAGES[0]} as the default (a site whose root is in "
+                "another language is not supported yet)")
+    return None
+
+
 def link_check_options(settings: LinkCheck | None, **overrides) -> CheckOptions:
     """The checker's options: the defaults, the dataset's dead-share markers, then `overrides`."""
     markers = merged_markers(settings.dead_share_markers if settings else None)

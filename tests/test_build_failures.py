@@ -124,3 +124,22 @@ def test_failed_build_leaves_the_previous_site_untouched(project):
     assert mkdocs_build(project).returncode != 0
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("        - {locale: en, name: English, default: true}\n        - {locale: zh, name: 中文}",
+     "        - {locale: en, name: English}\n        - {locale: zh, name: 中文, default: true}",
+     "'zh' is marked `default: true`, but datasite serves en at the site's root"),
+    ("        - {locale: zh, name: 中文}\n", "",
+     "the languages are en, but dataset.yml's texts are in en, zh"),
+])
+def test_engine_languages_that_disagree_with_the_dataset_are_a_located_error(project, old, new, message):
+    """Moving `default: true` to zh used to build a site whose Chinese pages searched an empty index."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"datasite: mkdocs.yml: plugins.i18n.languages: {message}" in result.stderr, result.stderr
+    assert not (project / "site").exists()

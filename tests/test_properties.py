@@ -106,12 +106,41 @@ def test_any_readme_imports_or_is_refused_in_one_line(readme):
     except ImportFailure as exc:
         assert "\n" not in str(exc)
         return
+    _written_and_judged(result)
+
+
+def _written_and_judged(result) -> None:
+    """What the importer writes reads back as what it made, and is valid or refused with a
+    message for each key (fails if to_yaml drops or alters a value, or a refusal has no words)."""
+    from datasite.loader import format_path
+
     text = to_yaml(result.data, "README.md")
-    data, _ = parse_yaml(text, "dataset.yml")
+    data, marks = parse_yaml(text, "dataset.yml")
+    assert data == json.loads(json.dumps(result.data, default=str)) or data == result.data
     try:
         validate(data)
     except SchemaError as exc:
-        assert exc.errors  # what is written is refused with messages, never a crash
+        for key_path, message in exc.errors:
+            assert message.strip() and (not key_path or format_path(key_path))
+            assert not key_path or key_path[:1] in [k[:1] for k in marks] or key_path[0] not in data
+
+
+HALF = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=120)
+
+
+@BOUNDED
+@given(english=HALF, chinese=HALF, title=st.sampled_from(["Data", "The Lake Readings", "电池数据"]))
+def test_two_halves_of_any_text_import_or_are_refused_in_one_line(english, chinese, title):
+    """Two halves, as the importer looks for them, with anything inside: the importer's body runs
+    (not only the split), and its result is written and judged."""
+    readme = f"# {title}\n\n{english}\n\n# 中文说明\n\n{chinese}\n"
+    try:
+        result = import_readme(readme.encode("utf-8"), "README.md")
+    except ImportFailure as exc:
+        assert "\n" not in str(exc) and str(exc).strip()
+        return
+    assert result.data["name"]["en"] and result.data["name"]["zh"]
+    _written_and_judged(result)
 
 
 @BOUNDED
@@ -123,6 +152,7 @@ def test_readmes_made_of_the_supported_pieces_import_without_a_crash(headings):
     readme = "\n".join(headings)
     try:
         result = import_readme(readme.encode("utf-8"), "README.md")
-    except ImportFailure:
+    except ImportFailure as exc:
+        assert "\n" not in str(exc)
         return
-    assert isinstance(result.data, dict)
+    _written_and_judged(result)

@@ -51,8 +51,14 @@ def mirror_lines() -> list[str]:
 SEED_URLS = sorted({url for line in mirror_lines() for url in URL.findall(line)})
 
 
-def test_seed_has_eleven_distinct_mirror_urls():
-    assert len(SEED_URLS) == 11
+def test_the_importer_reads_every_mirror_url_of_the_seed_once():
+    """The URLs of the README's storage sections (read here by their own headings) are the
+    mirrors the importer makes, each once. (Fails if the importer drops or doubles a mirror.)"""
+    from datasite.importer import import_readme
+
+    result = import_readme(SEED_TEXT.encode("utf-8"), "README.md")
+    urls = [mirror["url"] for mirror in result.data["mirrors"]]
+    assert len(SEED_URLS) == 11 and sorted(urls) == SEED_URLS
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
