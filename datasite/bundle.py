@@ -13,12 +13,13 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .problems import DatasiteError
 from .engine import run_engine
 from .model import Dataset
 
 
-class BundleError(Exception):
-    pass
+class BundleError(DatasiteError):
+    """The offline build failed; the message carries what the engine said."""
 
 
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip format starts in 1980

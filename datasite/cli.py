@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .loader import LoadedDataset, display_name, load_dataset
 from .model import LinkCheck
-from .problems import DatasetError
+from .problems import DatasetError, DatasiteError
 from .review import covers
 from .sync import (check_sync, in_ci, key_paths, lock_path_for, placeholder_problems, published_anchors, read_lock,
                    read_review, scan_pages, translation_units, unconfirmed_keys, write_lock)
@@ -29,13 +29,9 @@ def _positive(value: str) -> int:
     return number
 
 
-def _load(path: Path) -> LoadedDataset | None:
-    """The dataset, or None after printing its located problems."""
-    try:
-        return load_dataset(path)
-    except DatasetError as exc:
-        print(exc, file=sys.stderr)
-        return None
+def _load(path: Path) -> LoadedDataset:
+    """The dataset (its located problems, raised, are printed by `main`)."""
+    return load_dataset(path)
 
 
 def _docs_dir(args) -> Path:
@@ -44,8 +40,6 @@ def _docs_dir(args) -> Path:
 
 def cmd_check(args) -> int:
     loaded = _load(args.data)
-    if loaded is None:
-        return 1
     report = check_sync(loaded, _docs_dir(args), lock_path_for(args.data))
     strict = args.strict or in_ci()
     for problem in report.errors:
@@ -68,8 +62,6 @@ def cmd_confirm(args) -> int:
               file=sys.stderr)
         return 2
     loaded = _load(args.data)
-    if loaded is None:
-        return 1
     pages, _ = scan_pages(_docs_dir(args))
     units = translation_units(loaded, pages)
     lock_file = lock_path_for(args.data)
@@ -159,8 +151,6 @@ def cmd_export(args) -> int:
     from .export import TARGETS, export
 
     loaded = _load(args.data)
-    if loaded is None:
-        return 1
     names = [args.target] if args.target else list(TARGETS)
     root = args.data.resolve().parent
     if args.own_readme:
@@ -191,26 +181,20 @@ def cmd_export(args) -> int:
 
 
 def cmd_bundle(args) -> int:
-    from .bundle import BundleError, build_bundle
+    from .bundle import build_bundle
 
     loaded = _load(args.data)
-    if loaded is None:
-        return 1
     config = args.config or args.data.resolve().parent / "mkdocs.yml"
     if not config.exists():
         print(f"datasite bundle: {config} not found", file=sys.stderr)
         return 2
-    try:
-        target = build_bundle(loaded.dataset, config.resolve(), args.out.resolve(), args.engine)
-    except BundleError as exc:
-        print(f"datasite bundle: {exc}", file=sys.stderr)
-        return 1
+    target = build_bundle(loaded.dataset, config.resolve(), args.out.resolve(), args.engine)
     print(display_name(target))
     return 0
 
 
 def cmd_import(args) -> int:
-    from .importer import ImportFailure, import_readme, to_yaml
+    from .importer import import_readme, to_yaml
     from .loader import format_path, parse_yaml
     from .sync import atomic_write
     from .validation import SchemaError, validate
@@ -225,11 +209,7 @@ def cmd_import(args) -> int:
     except OSError as exc:
         print(f"datasite import: cannot read {args.readme}: {exc.strerror}", file=sys.stderr)
         return 2
-    try:
-        result = import_readme(raw, display_name(args.readme), args.readme.resolve().parent)
-    except ImportFailure as exc:
-        print(f"datasite import: {exc}", file=sys.stderr)
-        return 1
+    result = import_readme(raw, display_name(args.readme), args.readme.resolve().parent)
     text = to_yaml(result.data, args.readme.name)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -242,11 +222,7 @@ def cmd_import(args) -> int:
                   file=sys.stderr)
         return 1
     atomic_write(args.output, text)
-    try:
-        loaded = load_dataset(args.output)
-    except DatasetError as exc:  # `datasite check` will say it; the lock waits for a valid file
-        print(exc, file=sys.stderr)
-        return 1
+    loaded = load_dataset(args.output)  # (if it does not load, `datasite check` says why; the lock waits)
     # The README's texts are its author's own: confirmed as they are; what was inferred or copied
     # is listed in the lock to review.
     write_import_lock(loaded, args.output.parent / "docs", result.review)
@@ -270,19 +246,15 @@ def cmd_engine(args, extra: list[str]) -> int:
 
 
 def cmd_init(args) -> int:
-    from .init import InitRefused, init_repository
+    from .init import init_repository
 
     root = args.dir
     if not root.is_dir():
         print(f"datasite init: {root} is not a folder", file=sys.stderr)
         return 2
     imported = not args.skeleton and (args.source or (root / "README.md").is_file())
-    try:
-        result = init_repository(root, args.source, force=args.force, action=args.action,
-                                 own_readme=args.own_readme, as_skeleton=args.skeleton)
-    except InitRefused as exc:
-        print(f"datasite init: {exc}", file=sys.stderr)
-        return 2
+    result = init_repository(root, args.source, force=args.force, action=args.action,
+                             own_readme=args.own_readme, as_skeleton=args.skeleton)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{root.resolve()}: wrote {', '.join(result.written)}")
@@ -320,13 +292,9 @@ Next steps:
 
 
 def cmd_workflows(args) -> int:
-    from .workflows import WorkflowError, write_workflows
+    from .workflows import write_workflows
 
-    try:
-        written, action = write_workflows(args.dir, args.action, force=args.force)
-    except WorkflowError as exc:
-        print(f"datasite workflows: {exc}", file=sys.stderr)
-        return 2
+    written, action = write_workflows(args.dir, args.action, force=args.force)
     print(f"{args.dir.resolve()}: wrote {', '.join(written)} (they use the action {action})")
     print(f"Next: commit and push{_PUBLISH}")  # (the same words as init's last step)
     return 0
@@ -456,12 +424,13 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if getattr(args, "passes_options", False):
-        return args.func(args, extra)
-    if extra:
+    if extra and not getattr(args, "passes_options", False):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
-        return args.func(args)
+        return args.func(args, extra) if getattr(args, "passes_options", False) else args.func(args)
+    except DatasiteError as exc:  # every error datasite tells of: located problems, or one message
+        print(f"datasite {args.command}: {exc}" if exc.prefixed else exc, file=sys.stderr)
+        return exc.exit_code
     except OSError as exc:
         # A full disk, a read-only folder, a file of the wrong type: one line with its path. Every
         # file is written by a rename (fsio.atomic_write), so the ones that were there are intact.

@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from .problems import DatasiteError
+
 BLOCK = 1 << 20  # 1 MiB reads: large enough for the disk, small enough for memory
 
 
@@ -26,8 +28,8 @@ class ScannedFile:
     sha256: str
 
 
-class FilesError(Exception):
-    pass
+class FilesError(DatasiteError):
+    """A folder to scan or a dataset.yml to update that cannot be used as it is."""
 
 
 def file_format(name: str) -> str:

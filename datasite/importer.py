@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
+from .problems import DatasiteError
 from .loader import format_path, item_ids
 from .model import DESCRIPTION_MINIMUM, LANGUAGES, reading_length
 from .reference import Reference, parse_bibtex, parse_reference
@@ -201,7 +202,7 @@ def review_items(data: dict, review: list[Review]) -> list[ReviewItem]:
     return list(merged.values())
 
 
-class ImportFailure(Exception):
+class ImportFailure(DatasiteError):
     """The input is not a README this importer can read (empty, binary, no sections)."""
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .loader import LoadedDataset, load_dataset
-from .problems import DatasetError
+from .problems import DatasiteError, DatasetError
 from .repository import published_site_url
 from .review import PLACEHOLDER_HOST, ReviewItem, covers
 from .fsio import read_bytes
@@ -43,8 +43,10 @@ class InitResult:
     no_workflows: str | None = None  # why not
 
 
-class InitRefused(Exception):
-    pass
+class InitRefused(DatasiteError):
+    """init would overwrite something, or cannot read what it imports (a usage error: exit 2)."""
+
+    exit_code = 2
 
 
 def skeleton(root: Path) -> tuple[str, list[ReviewItem]]:

@@ -27,7 +27,7 @@ from .links.verdict import CheckOptions, Verdict
 from .loader import LoadedDataset, load_dataset
 from .parsecache import ParseCache
 from .model import LANGUAGES, Dataset, LinkCheck
-from .problems import DatasetError
+from .problems import DatasetError, DatasiteError
 from .review import placeholder_reason
 from .render.citation import bib_file, ris_file
 from .render.memo import MEMO
@@ -44,7 +44,7 @@ LINK_MODES = ("off", "on", "strict")
 strict: a dead link, or no network, fails the build."""
 
 
-class BuildFailure(Exception):
+class BuildFailure(DatasiteError):
     """The build must stop before anything is written; `lines` say why, one problem each."""
 
     def __init__(self, lines: list[str]):

@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from .problems import DatasiteError
+
 try:
     import fcntl
 except ImportError:  # Windows: builds are not serialized there
@@ -44,7 +46,7 @@ COMPLETE_MARK = ".datasite-complete"
 LOCK_WAIT = 600.0  # seconds: a build that holds the site longer than this is taken to be stuck
 
 
-class PublishError(Exception):
+class PublishError(DatasiteError):
     """The site folder cannot be prepared or replaced; the message names it and says why."""
 
 

@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .problems import DatasiteError
 from .review import placeholder_reason
 from .sync import atomic_write
 
@@ -30,8 +31,10 @@ ACTION_REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]
 BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
 
 
-class WorkflowError(Exception):
-    pass
+class WorkflowError(DatasiteError):
+    """A malformed --action, or workflows that exist without --force (a usage error: exit 2)."""
+
+    exit_code = 2
 
 
 def package_action() -> str | None:

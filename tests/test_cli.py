@@ -190,3 +190,35 @@ def test_lock_file_that_cannot_be_read_is_reported(project):
     result = datasite(project, "check")
     assert result.returncode == 1 and "translation lock file is unreadable" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_error_datasite_tells_of_is_caught_once_by_the_cli(monkeypatch, capsys):
+    """One root (problems.DatasiteError), one catch in main: a command raising any of them exits
+    with its code and one message; located problems are printed as they are. (Fails if an error
+    class leaves the tree or main stops catching the root.)"""
+    from datasite import cli
+    from datasite.bundle import BundleError
+    from datasite.files import FilesError
+    from datasite.importer import ImportFailure
+    from datasite.init import InitRefused
+    from datasite.pipeline import BuildFailure
+    from datasite.problems import DatasetError, DatasiteError, Problem
+    from datasite.publish import PublishError
+    from datasite.workflows import WorkflowError
+
+    cases = [(ImportFailure("not a README"), 1, "datasite check: not a README\n"),
+             (InitRefused("dataset.yml exists"), 2, "datasite check: dataset.yml exists\n"),
+             (WorkflowError("malformed --action"), 2, "datasite check: malformed --action\n"),
+             (DatasetError([Problem("dataset.yml", 3, 1, "id", "not an id")]), 1, "dataset.yml:3:1: id: not an id\n")]
+    cases += [(kind("why"), 1, "datasite check: why\n") for kind in (FilesError, BundleError, PublishError)]
+    cases.append((BuildFailure(["a.md:1:1: wrong"]), 1, "datasite check: 1 problem to fix before the site can be "
+                                                          "built:\n  a.md:1:1: wrong\n"))
+    for error, code, said in cases:
+        assert isinstance(error, DatasiteError)
+
+        def failing(args, error=error):
+            raise error
+
+        monkeypatch.setattr(cli, "cmd_check", failing)
+        assert cli.main(["check"]) == code
+        assert capsys.readouterr().err == said
