@@ -160,7 +160,12 @@ def cmd_export(args) -> int:
         if refusal:
             print(f"datasite export: {refusal}", file=sys.stderr)
             return 1
-    results = export(loaded.dataset, root, names, args.check, own_readme=args.own_readme)
+    from .pipeline import render_cache_path
+    from .render.memo import RenderMemo
+
+    memo = RenderMemo(render_cache_path(args.data))  # (the citations the last build formatted)
+    with memo.active():
+        results = export(loaded.dataset, root, names, args.check, own_readme=args.own_readme)
     failed = False
     # What the files would publish must be real: a placeholder or a guess is not (as `check --strict`).
     from .sync import placeholder_problems, read_review, review_problems

@@ -42,6 +42,7 @@ from .fsio import file_kind_problem
 from .publish import PublishError, SiteFolder
 from .loader import display_name
 from .model import LANGUAGES
+from .paths import language_prefix
 from .render.metadata import LISTING_FILE, head_tags
 from .render.pages import feed_path
 from .sync import GENERATED_PAGES
@@ -254,7 +255,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
             if not new.lower().startswith(("http://", "https://")):
                 target, _, fragment = new.partition("#")
                 new = f"{target.removesuffix('.md')}.{self.language}.md" + (f"#{fragment}" if fragment else "")
-            localized[old if self.language == LANGUAGES[0] else f"{self.language}/{old}"] = new
+            localized[language_prefix(self.language) + old] = new
         plugin.config["redirect_maps"] = localized
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -328,8 +329,8 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         context["datasite_home"] = page.file.src_uri == f"index.{self.language}.md"
         # The theme finds the search index (and resolves its results) from this base: each
         # language's pages search their own index (pipeline.split_search_index).
-        context["datasite_search_base"] = (context["base_url"] if self.language == LANGUAGES[0]
-                                           else f"{context['base_url']}/{self.language}/")
+        prefix = language_prefix(self.language)
+        context["datasite_search_base"] = f"{context['base_url']}/{prefix}" if prefix else context["base_url"]
         context["datasite_made_with"] = UI[self.language]["made_with"]
         context["datasite_feed_title"] = attr(f"{self.build.dataset.name[self.language]} · "
                                               f"{UI[self.language]['changes_title']}")
@@ -391,6 +392,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         self.started = 0.0
 
     def on_build_error(self, *, error: Exception) -> None:
+        pipeline.abandon(self.build)
         if self.site is not None:
             self.site.discard()
             self.site = None
@@ -579,7 +581,7 @@ def language_links(page: Page, config: MkDocsConfig) -> list[dict]:
     links = []
     for language in LANGUAGES:
         target = alternates.get(language)
-        url = target.url if target is not None else ("" if language == LANGUAGES[0] else f"{language}/")
+        url = target.url if target is not None else language_prefix(language)
         if not url and not config.use_directory_urls:
             url = "index.html"
         links.append({"name": LANGUAGE_NAMES[language], "link": url or "./", "lang": language})

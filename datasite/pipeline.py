@@ -27,10 +27,11 @@ from .links.verdict import CheckOptions, Verdict
 from .loader import LoadedDataset, load_dataset
 from .parsecache import ParseCache
 from .model import LANGUAGES, Dataset, LinkCheck
+from .paths import language_prefix
 from .problems import DatasetError, DatasiteError
 from .review import placeholder_reason
 from .render.citation import bib_file, ris_file
-from .render.memo import MEMO
+from .render.memo import RenderMemo
 from .render.feed import atom_feed
 from .render.metadata import INLINE_LISTING, LISTING_FILE, dataset_jsonld
 from .render.citation import dataset_url
@@ -80,6 +81,8 @@ class SiteBuild:
     assets: dict[str, str]  # generated files beside the pages: site path -> content
     blocks: dict[str, dict[str, dict[str, str]]]  # language -> page -> {marker: HTML put in after Markdown}
     search_entries: dict[str, list[dict]]  # language -> search entries of its own (the release's file names)
+    memo: RenderMemo  # the slow renderers' results, kept in the render cache
+    environment: dict[str, str | None]  # what the build set in os.environ for the engine, to put back (abandon)
     warnings: list[str] = field(default_factory=list)  # stale translations outside strict builds
     notices: list[str] = field(default_factory=list)  # link-check notes
 
@@ -116,16 +119,18 @@ def prepare(data_path: Path, docs_dir: Path, *, link_mode: str = "off", strict: 
     if loaded.dataset.site_url and placeholder_reason(loaded.dataset.site_url):
         # (Refused above under --strict.) A local build links no placeholder: as if it were unset.
         loaded = dataclasses.replace(loaded, dataset=msgspec.structs.replace(loaded.dataset, site_url=None))
-    set_source_date(loaded.dataset)
-    MEMO.open(render_cache_path(loaded.path))
+    environment = set_source_date(loaded.dataset)
+    memo = RenderMemo(render_cache_path(loaded.path))
     links = collect_links(loaded, docs_dir)
     verdicts, notices = site_link_verdicts(loaded, links, link_mode)
     # Everything is rendered now, so that a failure stops the build before the engine writes a file.
-    pages = {lang: render_pages(loaded.dataset, lang, verdicts, directory_urls=directory_urls) for lang in LANGUAGES}
-    assets = generated_assets(loaded.dataset)
+    with memo.active():
+        pages = {lang: render_pages(loaded.dataset, lang, verdicts, directory_urls=directory_urls)
+                 for lang in LANGUAGES}
+        assets = generated_assets(loaded.dataset)
     blocks = {lang: listing_blocks(loaded.dataset, lang) for lang in LANGUAGES}
     search = {lang: file_search_entries(loaded.dataset, lang, directory_urls) for lang in LANGUAGES}
-    return SiteBuild(loaded, docs_dir, pages, links, verdicts, assets, blocks, search,
+    return SiteBuild(loaded, docs_dir, pages, links, verdicts, assets, blocks, search, memo, environment,
                      [str(p) for p in report.warnings], notices)
 
 
@@ -250,7 +255,7 @@ def search_indexes(index: dict, languages: tuple[str, ...] = LANGUAGES,
 
 def search_index_path(language: str) -> str:
     """Where a language's search index is served, beside its pages."""
-    return "search/search_index.json" if language == LANGUAGES[0] else f"{language}/search/search_index.json"
+    return language_prefix(language) + "search/search_index.json"
 
 
 def split_search_index(site_dir: Path, extra: dict[str, list[dict]] | None = None) -> None:
@@ -277,7 +282,15 @@ def drop_sitemaps(site_dir: Path) -> None:
 def finish(build: SiteBuild, site_dir: Path) -> None:
     """After the site is written: status.json for tools watching the mirrors; the render cache."""
     atomic_write(site_dir / "status.json", as_json(report_entries(build.links, build.verdicts)))
-    MEMO.save()
+    build.memo.save()
+    abandon(build)
+
+
+def abandon(build: SiteBuild | None) -> None:
+    """The build is over (done or failed): the environment it set for the engine goes back."""
+    if build is not None:
+        restore_environment(build.environment)
+        build.environment = {}
 
 
 def summary(build: SiteBuild, page_counts: dict[str, int], seconds: float) -> str:
@@ -297,22 +310,25 @@ def summary(build: SiteBuild, page_counts: dict[str, int], seconds: float) -> st
     return f"built {pages} pages, {len(build.dataset.mirrors)} mirrors, {links}, in {seconds:.1f} s"
 
 
-_OUR_EPOCH = "DATASITE_SET_SOURCE_DATE_EPOCH"
-
-
-def set_source_date(dataset: Dataset) -> None:
+def set_source_date(dataset: Dataset) -> dict[str, str | None]:
     """Reproducible builds: dates in the output (sitemap) come from `updated`, not the clock.
 
-    Engines read SOURCE_DATE_EPOCH; a value the user set wins, one set here follows the data
-    (also when `updated` changes while a preview server runs).
+    Engines read SOURCE_DATE_EPOCH from the environment while they build; a value the user set
+    wins. Returns what `restore_environment` puts back once the build is done: the setting is the
+    build's own, so the next build (under a preview server, after `updated` changed) sets its own.
     """
-    current = os.environ.get("SOURCE_DATE_EPOCH")
-    if current and current != os.environ.get(_OUR_EPOCH):
-        return
-    if dataset.updated_epoch is not None:
-        os.environ["SOURCE_DATE_EPOCH"] = os.environ[_OUR_EPOCH] = str(dataset.updated_epoch)
-    elif current:
-        del os.environ["SOURCE_DATE_EPOCH"]
+    if os.environ.get("SOURCE_DATE_EPOCH") or dataset.updated_epoch is None:
+        return {}
+    os.environ["SOURCE_DATE_EPOCH"] = str(dataset.updated_epoch)
+    return {"SOURCE_DATE_EPOCH": None}
+
+
+def restore_environment(saved: dict[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def render_cache_path(data: Path) -> Path:

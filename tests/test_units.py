@@ -152,3 +152,52 @@ def test_theme_files_no_datasite_page_loads_are_left_out(path, unused):
 ])
 def test_published_url_of_an_offline_page(url, expected):
     assert published_url(url) == expected
+
+
+def test_each_build_keeps_its_own_render_memo_and_a_renderer_outside_one_computes():
+    """Two builds in one process (two memos, active in turn) give what no memo gives, and neither
+    memo holds the other's results. (Fails with a process-wide memo: the second would start full.)"""
+    from conftest import SEED, TINY
+    from datasite.loader import load_dataset
+    from datasite.render.memo import RenderMemo
+    from datasite.render.pages import render_pages
+
+    tiny, seed = (load_dataset(folder / "dataset.yml").dataset for folder in (TINY, SEED))
+    plain = {name: render_pages(dataset, "zh") for name, dataset in (("tiny", tiny), ("seed", seed))}
+    first, second = RenderMemo(), RenderMemo()
+    with first.active():
+        assert render_pages(tiny, "zh") == plain["tiny"]
+    with second.active():
+        assert second.entries == {}
+        assert render_pages(seed, "zh") == plain["seed"]
+    assert first.used and second.used and not first.used & second.used
+    with first.active():  # what it kept serves it again
+        before = dict(first.entries)
+        assert render_pages(tiny, "zh") == plain["tiny"] and first.entries == before
+
+
+def test_the_source_date_is_the_builds_own_and_the_users_wins(monkeypatch):
+    """SOURCE_DATE_EPOCH follows `updated` while a build runs and goes back after it (a second
+    build in the process sets its own); one the user set is left alone."""
+    import os
+    from datetime import date
+
+    import msgspec
+
+    from conftest import TINY
+    from datasite import pipeline
+    from datasite.loader import load_dataset
+
+    dataset = msgspec.structs.replace(load_dataset(TINY / "dataset.yml").dataset, updated=date(2026, 1, 1))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    saved = pipeline.set_source_date(dataset)
+    try:
+        assert os.environ["SOURCE_DATE_EPOCH"] == "1767225600"
+    finally:
+        pipeline.restore_environment(saved)
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    later = msgspec.structs.replace(dataset, updated=date(2026, 2, 1))
+    pipeline.restore_environment(pipeline.set_source_date(later))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "42")
+    pipeline.restore_environment(pipeline.set_source_date(later))
+    assert os.environ["SOURCE_DATE_EPOCH"] == "42"

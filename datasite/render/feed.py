@@ -10,6 +10,7 @@ from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 from ..model import Dataset
+from ..paths import page_path
 from ..ui import UI
 from .pages import change_anchors, feed_path
 
@@ -56,7 +57,7 @@ def atom_feed(dataset: Dataset, language: str) -> str:
     child(author, "name", dataset.contact.person[language])
     if dataset.contact.email:
         child(author, "email", dataset.contact.email)
-    changes_page = _absolute(dataset, ("" if language == "en" else f"{language}/") + "changes/")
+    changes_page = _absolute(dataset, page_path("changes", language))
     if changes_page:
         child(feed, "link", rel="self", href=_absolute(dataset, feed_path(language)), type="application/atom+xml")
         child(feed, "link", rel="alternate", href=changes_page, type="text/html")

@@ -5,10 +5,16 @@ build that finds the text in the cache neither runs them nor imports their libra
 with lxml, bibtexparser, rispy, segno: together about a tenth of a build's time). The cache
 is one JSON file, read once and written atomically; an unreadable or outdated file is simply
 rebuilt, since everything in it can be computed again.
+
+A build owns its memo (pipeline.SiteBuild.memo) and makes it the active one while it renders
+(`with memo.active():`, a context variable): two builds in one process each keep their own, and
+a renderer called outside a build (an export, a test) simply computes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import json
@@ -24,17 +30,14 @@ FORMAT_VERSION = 1
 
 
 class RenderMemo:
-    def __init__(self) -> None:
-        self.path: Path | None = None
+    def __init__(self, path: Path | None = None) -> None:
+        """The memo kept in the cache file at `path` (in memory only if None)."""
+        self.path = path
         self.entries: dict[str, str] = {}
         self.used: set[str] = set()
         self.changed = False
-
-    def open(self, path: Path) -> None:
-        """Use the cache file at `path` (from now until `save`)."""
-        if path == self.path:
+        if path is None:
             return
-        self.path, self.entries, self.used, self.changed = path, {}, set(), False
         try:
             from ..fsio import read_bytes
 
@@ -45,6 +48,15 @@ class RenderMemo:
             pass
         except (OSError, ValueError, AttributeError, RecursionError) as exc:
             log.debug("datasite: render cache %s unreadable (%s); rebuilding it", path, exc)
+
+    @contextlib.contextmanager
+    def active(self):
+        """This memo serves the memoized renderers until the block ends."""
+        token = _ACTIVE.set(self)
+        try:
+            yield self
+        finally:
+            _ACTIVE.reset(token)
 
     def lookup(self, key: str, compute: Callable[[], str]) -> str:
         value = self.entries.get(key)
@@ -70,7 +82,7 @@ class RenderMemo:
         self.changed = False
 
 
-MEMO = RenderMemo()
+_ACTIVE: contextvars.ContextVar[RenderMemo | None] = contextvars.ContextVar("datasite_render_memo", default=None)
 
 
 @functools.cache
@@ -81,16 +93,19 @@ def _versions(module: str, distributions: tuple[str, ...]) -> str:
 
 
 def memoized(*distributions: str):
-    """Keep the function's text results in MEMO, keyed by its arguments, its module's source and
-    the versions of the libraries (`distributions`) it uses."""
+    """Keep the function's text results in the active memo, keyed by its arguments, its module's
+    source and the versions of the libraries (`distributions`) it uses (outside a build: computed)."""
 
     def decorate(function: Callable[..., str]) -> Callable[..., str]:
         @functools.wraps(function)
         def wrapper(*args):
             source = json.dumps([function.__module__, function.__qualname__, _versions(function.__module__, distributions), args],
                                 ensure_ascii=False, sort_keys=True)
+            memo = _ACTIVE.get()
+            if memo is None:  # (outside a build)
+                return function(*args)
             key = hashlib.sha256(source.encode("utf-8")).hexdigest()
-            return MEMO.lookup(key, lambda: function(*args))
+            return memo.lookup(key, lambda: function(*args))
 
         return wrapper
 

@@ -220,7 +220,7 @@ FEED = "feed.xml"  # the Atom feed of `changes`, one per language (render/feed.p
 
 def feed_path(language: str) -> str:
     """Site path of a language's feed: beside that language's pages (/feed.xml, /zh/feed.xml)."""
-    return FEED if language == LANGUAGES[0] else f"{language}/{FEED}"
+    return language_prefix(language) + FEED
 
 
 def _files(dataset: Dataset, release: Release, lang: str, ui: dict) -> str:
