@@ -72,10 +72,6 @@ def read_bytes(path: Path | str) -> bytes:
         return handle.read()
 
 
-def read_text(path: Path | str, encoding: str = "utf-8") -> str:
-    return read_bytes(path).decode(encoding)
-
-
 def atomic_write(path: Path, text: str | bytes) -> None:
     """Write `text` to `path` through a temporary file and a rename (see the module's notes)."""
     path = Path(path)

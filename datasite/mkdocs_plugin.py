@@ -56,7 +56,7 @@ log = get_plugin_logger("datasite")
 ENGINE = log.name.split(".")[0]  # "mkdocs", or "properdocs" when ProperDocs runs this plugin
 
 THEME_DIR = Path(__file__).parent / "theme"
-ASSETS = {"css": "assets/datasite.css", "js": "assets/datasite.js"}
+ASSETS = {"css": pipeline.THEME_CSS, "js": pipeline.THEME_JS}
 WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"
 FEATURES = ("navigation.footer", "search.highlight", "content.code.copy")
 # \u200b: the zero-width space that jieba's segmentation puts between Chinese words
@@ -169,7 +169,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
             theme.dirs.insert(custom, str(THEME_DIR))
         theme["font"] = False  # no Google Fonts: readers in China and offline readers have no access
         if theme.get("favicon") in (None, MATERIAL_FAVICON):
-            theme["favicon"] = "assets/favicon.svg"  # 0.4 kB instead of the theme's 2 kB PNG
+            theme["favicon"] = pipeline.THEME_FAVICON  # 0.4 kB instead of the theme's 2 kB PNG
         features = theme.get("features") or []
         theme["features"] = features + [f for f in FEATURES if f not in features]
         if not theme.get("palette"):

@@ -205,7 +205,8 @@ def generated_assets(dataset: Dataset) -> dict[str, str]:
     return assets
 
 
-THEME_ASSETS = ("assets/datasite.css", "assets/datasite.js", "assets/favicon.svg")
+THEME_CSS, THEME_JS, THEME_FAVICON = "assets/datasite.css", "assets/datasite.js", "assets/favicon.svg"
+THEME_ASSETS = (THEME_CSS, THEME_JS, THEME_FAVICON)
 """Files of datasite's theme every site serves."""
 
 

@@ -451,6 +451,16 @@ def test_hosts_are_shown_as_a_browser_shows_them(host, shown):
     assert display_host(host) == shown
 
 
+def test_the_download_page_shows_a_mirrors_host_as_the_address_bar_will(tmp_path):
+    from datasite.render.pages import render_pages
+
+    text = replaced("url: https://drive.example.net/s/lakeside", "url: https://xn--qevx69f.example.cn/s/lakeside")
+    dataset = load_dataset(_written(tmp_path, text)).dataset
+    row = BeautifulSoup(render_pages(dataset, "zh")["download"], "html.parser").select_one("#example-drive")
+    assert row.select_one(".ds-host").get_text() == "资料.example.cn"
+    assert row.select_one("a")["href"] == "https://xn--qevx69f.example.cn/s/lakeside"  # the link as written
+
+
 # -- 12. invariant tokens in Unicode's compatibility form ----------------------------------
 
 def test_invariant_tokens_are_compared_in_compatibility_form(tmp_path):

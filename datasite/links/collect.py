@@ -72,6 +72,17 @@ def _hints(cls: type) -> dict:
 
 
 @functools.cache
+def _item_hint(hint: object) -> object:
+    """The type of a list's items (`Annotated[list[Region], …] | None` -> Region)."""
+    while typing.get_origin(hint) is typing.Annotated:
+        hint = typing.get_args(hint)[0]
+    args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    if len(args) == 1 and typing.get_origin(hint) is not list:  # `list[X] | None`
+        return _item_hint(args[0])
+    return args[0] if args else None
+
+
+@functools.cache
 def _is(hint: object, kind: object) -> bool:
     return hint == kind or kind in typing.get_args(hint)
 
@@ -98,10 +109,8 @@ def linked_values(dataset: Dataset):
                     continue
                 yield from walk(getattr(node, name), path + (name,), hints.get(name))
         elif isinstance(node, list):
-            item_hint = next(iter(typing.get_args(typing.get_args(hint)[0] if typing.get_args(hint) and
-                                                  typing.get_origin(hint) is typing.Annotated else hint)), None)
             for index, item in enumerate(node):
-                yield from walk(item, path + (index,), item_hint)
+                yield from walk(item, path + (index,), _item_hint(hint))
         elif isinstance(node, dict):
             for key, item in node.items():
                 yield from walk(item, path + (key,), None)
