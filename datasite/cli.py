@@ -62,7 +62,7 @@ def cmd_confirm(args) -> int:
               file=sys.stderr)
         return 2
     loaded = _load(args.data)
-    pages, _ = scan_pages(_docs_dir(args))
+    pages, _ = scan_pages(_docs_dir(args), loaded.dataset.languages)
     units = translation_units(loaded, pages)
     lock_file = lock_path_for(args.data)
     review = read_review(lock_file)

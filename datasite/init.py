@@ -156,7 +156,7 @@ def write_import_lock(loaded: LoadedDataset, docs: Path, review: list[ReviewItem
     (`datasite confirm --all`) before are kept."""
     from .sync import read_anchors
 
-    pages, _ = scan_pages(docs)
+    pages, _ = scan_pages(docs, loaded.dataset.languages)
     units = translation_units(loaded, pages)
     reviewed = {unit.key for unit in units if any(covers(item.key, unit.key) for item in review)}
     lock = lock_path_for(loaded.path)

@@ -19,6 +19,7 @@ import difflib
 import logging
 import os
 import re
+import sys
 import time
 from html import escape, unescape
 from pathlib import Path
@@ -41,16 +42,16 @@ from . import pipeline
 from .fsio import file_kind_problem
 from .publish import PublishError, SiteFolder
 from .loader import display_name
-from .model import LANGUAGES
-from .paths import language_prefix
+from .language import DEFAULT_SITE, KNOWN, han_language
+from .language import language as language_record
+from .paths import feed_path, language_prefix
 from .render.metadata import LISTING_FILE, head_tags
-from .render.pages import feed_path
-from .sync import GENERATED_PAGES
-from .render.text import attr, mark_chinese
+from .render.text import attr, mark_han
+from .segments import CachedSegmenter, SegmentCache, dictionary_key
+from .sync import GENERATED_PAGES, in_ci
+from .ui import LANGUAGE_NAMES, UI
 
 CJK_TEXT = re.compile("[\u3400-\u9fff]")
-from .sync import in_ci
-from .ui import LANGUAGE_NAMES, UI
 
 log = get_plugin_logger("datasite")
 ENGINE = log.name.split(".")[0]  # "mkdocs", or "properdocs" when ProperDocs runs this plugin
@@ -105,7 +106,8 @@ def env_flag(name: str, value: bool) -> bool:
 class DatasitePlugin(BasePlugin[DatasiteConfig]):
     def __init__(self) -> None:
         self.build: pipeline.SiteBuild | None = None
-        self.language = LANGUAGES[0]
+        self.language: str | None = None
+        self.engine_languages: tuple[list[str], str | None] | None = None  # the i18n plugin's (locales, default)
         self.open_builds: list[str] = []  # languages whose build has begun and not ended (nested)
         self.started = 0.0
         self.page_counts: dict[str, int] = {}
@@ -114,6 +116,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         self.staged = False
         self.site: Site | None = None
         self.templates: TemplateCache | None = None
+        self.segmenter: SearchSegmenter | None = None
 
     # -- settings -------------------------------------------------------------------------
 
@@ -173,7 +176,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         features = theme.get("features") or []
         theme["features"] = features + [f for f in FEATURES if f not in features]
         if not theme.get("palette"):
-            theme["palette"] = default_palette()
+            theme["palette"] = default_palette()  # (its names: per language, name_palette_toggles)
         for kind, path in ASSETS.items():
             extra = config.extra_css if kind == "css" else config.extra_javascript
             if path not in [str(item) for item in extra]:
@@ -185,15 +188,18 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
             if not search.config.get("separator"):
                 search.config["separator"] = SEARCH_SEPARATOR
             if not search.config.get("lang"):
-                search.config["lang"] = list(LANGUAGES)  # Latin words on Chinese pages are searched too
+                # Every language's words in every index: Latin words on Chinese pages are searched too.
+                locales = self.engine_locales(config)
+                search.config["lang"] = list(dict.fromkeys(KNOWN[code].search for code in locales if code in KNOWN))
+            if not self.open_builds:
+                self.segmenter = SearchSegmenter.install(search, self.segmenter,
+                                                         pipeline.segment_cache_path(self.data_path))
         i18n = config.plugins.get("i18n")
         if i18n is not None:
             languages = list(i18n.config.get("languages") or [])
             default = next((lang.locale for lang in languages if lang.default), None)
-            problem = pipeline.language_setup_problem([lang.locale for lang in languages], default)
-            if problem:  # (a Chinese-first site built without a word, with its search index empty)
-                raise PluginError(f"datasite: {display_name(Path(config.config_file_path or 'mkdocs.yml'))}: "
-                                  f"plugins.i18n.languages: {problem}")
+            if not self.open_builds:
+                self.engine_languages = ([lang.locale for lang in languages], default)
             # Its search reconfiguration drops a Chinese section whose text equals the English one,
             # which suits one index for all languages; each language has its own (split_search_index).
             i18n.config["reconfigure_search"] = False
@@ -206,22 +212,28 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
     # After mkdocs-static-i18n (-100) has set this build's language.
     @event_priority(-110)
     def _prepare_language(self, config: MkDocsConfig) -> MkDocsConfig:
-        language = config.theme.get("language") or LANGUAGES[0]
-        if language not in LANGUAGES:
-            raise PluginError(f"datasite: the theme language '{language}' is not one of {', '.join(LANGUAGES)}; "
-                              "list them under the i18n plugin's languages")
         # The other languages' builds follow the first one at once: its checks and pages still hold.
-        if language == LANGUAGES[0] or self.build is None or self.build.loaded.path != self.data_path:
+        if not self.open_builds or self.build is None or self.build.loaded.path != self.data_path:
             self.page_counts = {}
             try:
                 self.build = pipeline.prepare(self.data_path, Path(config.docs_dir), link_mode=self.link_mode,
                                               strict=config.strict, directory_urls=config.use_directory_urls)
             except pipeline.BuildFailure as exc:
                 raise PluginError(f"datasite: {exc}") from None
+            if self.engine_languages is not None:
+                problem = pipeline.language_setup_problem(*self.engine_languages, self.build.dataset.languages)
+                if problem:  # (else a site whose pages search an empty index, or miss a language)
+                    raise PluginError(f"datasite: {display_name(Path(config.config_file_path or 'mkdocs.yml'))}: "
+                                      f"plugins.i18n.languages: {problem}")
             for warning in self.build.warnings:
                 log.warning(warning)
             for notice in self.build.notices:
                 log.info(notice)
+        languages = self.build.dataset.languages
+        language = config.theme.get("language") or languages[0]
+        if language not in languages:
+            raise PluginError(f"datasite: the theme language '{language}' is not one of {', '.join(languages)} "
+                              "(dataset.yml's `languages:`); list them under the i18n plugin's languages")
         self.language = language
         self.open_builds.append(language)
         install_link_locations(config)
@@ -255,8 +267,22 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
             if not new.lower().startswith(("http://", "https://")):
                 target, _, fragment = new.partition("#")
                 new = f"{target.removesuffix('.md')}.{self.language}.md" + (f"#{fragment}" if fragment else "")
-            localized[language_prefix(self.language) + old] = new
+            localized[language_prefix(self.language, self.build.dataset.languages) + old] = new
         plugin.config["redirect_maps"] = localized
+
+    def engine_locales(self, config: MkDocsConfig) -> list[str]:
+        """The languages the engine builds (mkdocs-static-i18n's), before dataset.yml is read."""
+        i18n = config.plugins.get("i18n")
+        locales = [lang.locale for lang in (i18n.config.get("languages") or [])] if i18n is not None else []
+        return locales or list(DEFAULT_SITE)
+
+    def mark_han(self, html: str) -> str:
+        """Han text on the pages of a language not written in it, marked with the site's
+        Han-script language (screen readers and fonts then treat it as that language)."""
+        if language_record(self.language).han:
+            return html
+        han = han_language(tuple(self.build.dataset.languages))
+        return mark_han(html, han) if han else html
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         # Compiling the theme's templates is a third of a build's own work (imports aside):
@@ -292,7 +318,8 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
                     file.inclusion = InclusionLevel.NOT_IN_NAV
             elif self.config.minify and file.src_uri in ASSETS.values() and file.abs_src_path:
                 file.content_string = minify_asset(Path(file.abs_src_path))
-        for unused in [f for f in files if unused_theme_file(f.src_uri)]:
+        searched = self.build.dataset.languages
+        for unused in [f for f in files if unused_theme_file(f.src_uri, searched)]:
             files.remove(unused)
         for path, content in self.build.assets.items():
             files.append(File.generated(config, path, content=content))
@@ -315,21 +342,21 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if "toc" in (page.meta.get("hide") or []):
             page.toc = type(page.toc)([])  # the theme only hides it: a hidden table is not sent either
-        # Chinese text inside pages of another language is marked as Chinese.
-        return html if self.language == "zh" else mark_chinese(html)
+        # Han text inside pages of another language is marked as the site's Han-script language.
+        return self.mark_han(html)
 
     # After mkdocs-static-i18n (50) has set its own, site-wide, language links.
     @event_priority(-110)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         self.page_counts[self.language] = self.page_counts.get(self.language, 0) + 1
-        links = language_links(page, config)
+        links = language_links(page, config, self.build.dataset.languages)
         context["datasite_languages"] = links
         # The theme's templates do not escape: the value is escaped here.
-        context["datasite_feed"] = feed_path(self.language)
+        context["datasite_feed"] = feed_path(self.language, self.build.dataset.languages)
         context["datasite_home"] = page.file.src_uri == f"index.{self.language}.md"
         # The theme finds the search index (and resolves its results) from this base: each
         # language's pages search their own index (pipeline.split_search_index).
-        prefix = language_prefix(self.language)
+        prefix = language_prefix(self.language, self.build.dataset.languages)
         context["datasite_search_base"] = f"{context['base_url']}/{prefix}" if prefix else context["base_url"]
         context["datasite_made_with"] = UI[self.language]["made_with"]
         context["datasite_feed_title"] = attr(f"{self.build.dataset.name[self.language]} · "
@@ -364,8 +391,8 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         name = page.file.src_uri.removesuffix(f".{self.language}.md")
         if page.file.src_uri in self.generated_sources:
             for marker, html in self.build.blocks.get(self.language, {}).get(name, {}).items():
-                if self.language != "zh" and CJK_TEXT.search(html):
-                    html = mark_chinese(html)
+                if CJK_TEXT.search(html):
+                    html = self.mark_han(html)
                 output = output.replace(marker, html, 1)
         return pipeline.minify_page(output) if self.config.minify else output
 
@@ -379,7 +406,9 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         pipeline.finish(self.build, site_dir)
         if not config.site_url:
             pipeline.drop_sitemaps(site_dir)
-        pipeline.split_search_index(site_dir, self.build.search_entries)
+        pipeline.split_search_index(site_dir, self.build.dataset.languages, self.build.search_entries)
+        if self.segmenter is not None:
+            self.segmenter.remove(save=True)
         if self.offline:
             inline_search_index(site_dir)
         if self.site is not None:
@@ -393,6 +422,8 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         pipeline.abandon(self.build)
+        if self.segmenter is not None:
+            self.segmenter.remove(save=False)
         if self.site is not None:
             self.site.discard()
             self.site = None
@@ -401,6 +432,39 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         server.watch(str(self.data_path))
         return server
+
+
+class SearchSegmenter:
+    """The theme's search plugin cuts Chinese text with the module-level `jieba` of its own
+    module: for one build, that name stands for a CachedSegmenter (segments.py), so a build
+    whose texts were all cut before does not load jieba's dictionary. Put back when the build
+    ends, whether it succeeds or fails."""
+
+    def __init__(self, module, original, cache: SegmentCache):
+        self.module, self.original, self.cache = module, original, cache
+
+    @classmethod
+    def install(cls, search: BasePlugin, previous: "SearchSegmenter | None", path: Path) -> "SearchSegmenter | None":
+        module = sys.modules.get(type(search).__module__)
+        original = getattr(module, "jieba", None)
+        if isinstance(original, CachedSegmenter):  # (left by a build that ended without its events)
+            original = original._module
+        if original is None or not callable(getattr(original, "cut", None)):
+            return None  # jieba is not installed: the theme does not segment
+        key = dictionary_key(str(getattr(original, "__version__", "")),
+                             [search.config.get("jieba_dict"), search.config.get("jieba_dict_user")])
+        if previous is not None and previous.cache.key == key and previous.cache.path == path:
+            cache = previous.cache  # (`mkdocs serve`: the words of the build before, in memory)
+        else:
+            cache = SegmentCache(path, key, original.cut)
+        module.jieba = CachedSegmenter(original, cache)
+        return cls(module, original, cache)
+
+    def remove(self, *, save: bool) -> None:
+        if isinstance(getattr(self.module, "jieba", None), CachedSegmenter):
+            self.module.jieba = self.original
+        if save:
+            self.cache.save()
 
 
 class Site:
@@ -495,23 +559,28 @@ class _BuiltInFilter(logging.Filter):
 _LUNR = re.compile(r"assets/javascripts/lunr/(?:min/lunr\.(?P<language>[a-z]{2})\.min\.js|wordcut\.js|tinyseg\.js)")
 
 
-def unused_theme_file(src_uri: str) -> bool:
+def unused_theme_file(src_uri: str, languages: list[str]) -> bool:
     """Files of the theme a datasite site never loads: source maps (for the theme's developers) and
     the search's word splitters of other languages (Thai's alone is 200 kB). The offline bundle
     and every reader's download are smaller without them."""
     if src_uri.endswith(".map"):
         return True
     match = _LUNR.fullmatch(src_uri)
-    return bool(match) and match["language"] not in LANGUAGES
+    if not match:
+        return False
+    records = [language_record(code) for code in languages]
+    if match["language"]:
+        return match["language"] not in {record.search for record in records}
+    return not any(src_uri.endswith("/" + script) for record in records for script in record.search_scripts)
 
 
 def default_palette() -> list[dict]:
     # The switch's names are set per language (name_palette_toggles).
     return [
         {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo", "accent": "indigo",
-         "toggle": {"icon": "material/brightness-7", "name": UI[LANGUAGES[0]]["switch_to_dark"]}},
+         "toggle": {"icon": "material/brightness-7", "name": UI[DEFAULT_SITE[0]]["switch_to_dark"]}},
         {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo", "accent": "indigo",
-         "toggle": {"icon": "material/brightness-4", "name": UI[LANGUAGES[0]]["switch_to_light"]}},
+         "toggle": {"icon": "material/brightness-4", "name": UI[DEFAULT_SITE[0]]["switch_to_light"]}},
     ]
 
 
@@ -571,7 +640,7 @@ def inline_search_index(site_dir: Path) -> None:
             "var __index = " + index.read_text(encoding="utf-8"), encoding="utf-8")
 
 
-def language_links(page: Page, config: MkDocsConfig) -> list[dict]:
+def language_links(page: Page, config: MkDocsConfig, languages: list[str]) -> list[dict]:
     """The language switcher's entries, each pointing at this same page in that language.
 
     Links are site-relative page URLs; the theme turns them into paths relative to the page, so
@@ -579,9 +648,9 @@ def language_links(page: Page, config: MkDocsConfig) -> list[dict]:
     """
     alternates = getattr(page.file, "alternates", {}) or {}
     links = []
-    for language in LANGUAGES:
+    for language in languages:
         target = alternates.get(language)
-        url = target.url if target is not None else language_prefix(language)
+        url = target.url if target is not None else language_prefix(language, languages)
         if not url and not config.use_directory_urls:
             url = "index.html"
         links.append({"name": LANGUAGE_NAMES[language], "link": url or "./", "lang": language})

@@ -7,17 +7,23 @@ Everything a page, README or citation file shows comes from these classes; the l
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import typing
 import unicodedata  # `date` is also a field name (of releases and changes)
 from datetime import date, datetime, timezone
 from typing import Annotated, Iterator
 from urllib.parse import urlsplit
 
-from msgspec import Meta, Struct, field
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from msgspec import Meta, Struct, defstruct, field
+
+from .language import DEFAULT_SITE, KNOWN
 from .hosts import ascii_host, label_scripts, mixed_script_label
 
-LANGUAGES: tuple[str, ...] = ("en", "zh")
-"""Languages of every translatable text; the first one is the site's default (served at /)."""
+LANGUAGES: tuple[str, ...] = DEFAULT_SITE
+"""The languages of a dataset.yml that names none (`Dataset.languages` are a site's own)."""
 
 ALLOWED_SCHEMES = ("https", "http")
 
@@ -141,81 +147,112 @@ class Strict(Struct, forbid_unknown_fields=True, frozen=True):
     """
 
 
-class Localized(Strict):
-    """A text given in every language of the site."""
-
-    en: Text
-    zh: Text
-
-    def __getitem__(self, language: str) -> str:
-        return getattr(self, language)
-
-    def items(self) -> Iterator[tuple[str, str]]:
-        for language in LANGUAGES:
-            yield language, self[language]
-
-
-class LocalizedLine(Localized):
-    """A one-line text in every language: titles, names, labels (a newline would break headings)."""
-
-    en: Line
-    zh: Line
-
-
-Language = Annotated[str, _pattern("^(" + "|".join(LANGUAGES) + ")$", "one of " + ", ".join(LANGUAGES))]
-
-
-class Passage(Strict, kw_only=True):
-    """A text as its author wrote it: in every language of the site, or, when `only` says so, in
-    those languages alone (a line the author wrote in Chinese only is not translated by copying
-    it). Shown on the pages of its languages; the sync check accepts the missing ones."""
-
-    en: Text | None = None
-    zh: Text | None = None
-    only: list[Language] | None = None
-
-    @property
+def _text_methods(kind: str) -> dict:
     def languages(self) -> tuple[str, ...]:
-        return tuple(language for language in LANGUAGES if getattr(self, language) is not None)
+        """The languages this text is given in (in the order of the language records)."""
+        return tuple(code for code in KNOWN if getattr(self, code) is not None)
 
     def get(self, language: str) -> str | None:
         """The text in `language`, or None where the author wrote none."""
-        return getattr(self, language)
+        return getattr(self, language, None)
 
     def __getitem__(self, language: str) -> str:
-        text = getattr(self, language)
+        text = getattr(self, language, None)
         if text is None:
-            raise KeyError(f"no {language} text (only: {', '.join(self.languages)})")
+            raise KeyError(f"no {language} text ({kind}: {', '.join(self.languages)})")
         return text
 
     def items(self) -> Iterator[tuple[str, str]]:
-        for language in self.languages:
-            yield language, getattr(self, language)
+        for code in self.languages:
+            yield code, getattr(self, code)
+
+    return {"languages": property(languages), "get": get, "__getitem__": __getitem__, "items": items}
 
 
-class PassageLine(Passage, kw_only=True):
-    """A one-line Passage: the title of a clause written in some languages only."""
+def _text_class(name: str, text_type: object, doc: str, base: type = Strict, **extra_fields) -> type:
+    """A text with one optional field per language datasite knows (its record's code): which of
+    them a site needs is its own `languages:` (checked by validation.py with the site's list)."""
+    fields = [(code, text_type | None, None) for code in KNOWN] + [(k, t, None) for k, t in extra_fields.items()]
+    namespace = {"__doc__": doc, **_text_methods("only" if extra_fields else "given in")}
+    return defstruct(name, fields, bases=(base,), module=__name__, namespace=namespace, kw_only=True)
 
-    en: Line | None = None
-    zh: Line | None = None
+
+# The site's languages while a dataset.yml is validated (validation.py sets them from its
+# `languages:`); a text is checked against them.
+_SITE_LANGUAGES: ContextVar[tuple[str, ...]] = ContextVar("site_languages", default=DEFAULT_SITE)
+
+
+@contextmanager
+def site_languages(languages: tuple[str, ...]):
+    token = _SITE_LANGUAGES.set(tuple(languages))
+    try:
+        yield
+    finally:
+        _SITE_LANGUAGES.reset(token)
+
+
+def _check_site_language(value: str) -> None:
+    site = _SITE_LANGUAGES.get()
+    if value not in site:
+        raise ValueError(f"'{value}' is not one of this site's languages ({', '.join(site)}; "
+                         "`languages:` in dataset.yml)")
+
+
+Language = Annotated[str, _pattern("^(" + "|".join(KNOWN) + ")$", "one of " + ", ".join(KNOWN)),
+                     Check(_check_site_language)]
+"""A language of the site, by its code."""
+
+Localized = _text_class("Localized", Text, "A text given in every language of the site.")
+LocalizedLine = _text_class(
+    "LocalizedLine", Line,
+    "A one-line text in every language: titles, names, labels (a newline would break headings).", Localized)
+
+
+def _site_and_present(value) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The site's languages and those the text is given in; refused if it is given in another."""
+    site, present = _SITE_LANGUAGES.get(), value.languages
+    extra = [code for code in present if code not in site]
+    if extra:
+        raise ValueError(f"there is a '{extra[0]}' text, but {extra[0]} is not one of this site's languages "
+                         f"({', '.join(site)}; `languages:` in dataset.yml)")
+    return site, present
 
 
 @Check
-def _check_passage(value: Passage) -> None:
-    present = value.languages
+def check_localized(value) -> None:
+    """Every language of the site, and no other (run by validation.py for every Localized)."""
+    site, present = _site_and_present(value)
+    missing = [code for code in site if code not in present]
+    if missing:
+        raise ValueError(f"missing the '{missing[0]}' text (every text needs {', '.join(site)})")
+
+
+Passage = _text_class(
+    "Passage", Text,
+    """A text as its author wrote it: in every language of the site, or, when `only` says so, in
+    those languages alone (a line the author wrote in Chinese only is not translated by copying
+    it). Shown on the pages of its languages; the sync check accepts the missing ones.""",
+    only=list[Language] | None)
+PassageLine = _text_class("PassageLine", Line, "A one-line Passage: the title of a clause written in some languages only.",
+                          Passage, only=list[Language] | None)
+
+
+@Check
+def _check_passage(value) -> None:
+    site, present = _site_and_present(value)
     if value.only is None:
-        missing = [language for language in LANGUAGES if language not in present]
+        missing = [language for language in site if language not in present]
         if missing:
-            raise ValueError(f"missing the '{missing[0]}' text (every text needs {', '.join(LANGUAGES)}; if its "
+            raise ValueError(f"missing the '{missing[0]}' text (every text needs {', '.join(site)}; if its "
                              f"author wrote it in {', '.join(present) or 'one language'} only, say "
-                             f"`only: [{', '.join(present) or LANGUAGES[0]}]`)")
+                             f"`only: [{', '.join(present) or site[0]}]`)")
         return
     named = list(dict.fromkeys(value.only))
     if not named or len(named) != len(value.only):
-        raise ValueError("`only` names each language once (e.g. only: [zh])")
-    if set(named) == set(LANGUAGES):
+        raise ValueError(f"`only` names each language once (e.g. only: [{site[-1]}])")
+    if set(named) == set(site):
         raise ValueError("`only` names every language: leave it out")
-    for language in LANGUAGES:
+    for language in site:
         if language in named and language not in present:
             raise ValueError(f"`only` names {language}, but there is no '{language}' text")
         if language not in named and language in present:
@@ -300,9 +337,9 @@ Sha256 = Annotated[str, _pattern(r"^[0-9a-f]{64}$", "a SHA-256 digest: 64 lowerc
 def _check_file_name(value: str) -> None:
     # Shown on the download page and in SHA256SUMS: what a reader sees must be what the file is
     # called ("invoice\u202egpj.exe" shows as "invoiceexe.jpg").
-    hidden = sorted({f"U+{ord(c):04X}" for c in value
-                     if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp")
-                     or (c.isspace() and c != " ")})
+    hidden = [] if value.isascii() and value.isprintable() else sorted(  # (the usual name: nothing to look up)
+        {f"U+{ord(c):04X}" for c in value
+         if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp") or (c.isspace() and c != " ")})
     if hidden:
         raise ValueError(f"a file name may not contain invisible, direction-changing or unassigned characters "
                          f"({', '.join(hidden)})")
@@ -424,8 +461,17 @@ def _check_description(value: Localized) -> None:
                              f"{DESCRIPTION_MINIMUM / DENSE_WEIGHT:g} Chinese ones (a sentence or two)")
 
 
+@Check
+def _check_languages(value: list[str]) -> None:
+    if len(set(value)) != len(value):
+        raise ValueError("each language once (the first is served at the site's root)")
+
+
 class Dataset(Strict, kw_only=True):
     id: Slug
+    # The site's languages, the first served at its root; each has a record in datasite/languages/.
+    languages: Annotated[list[Annotated[str, _pattern("^(" + "|".join(KNOWN) + ")$", "one of " + ", ".join(KNOWN))]],
+                         Meta(min_length=1), _check_languages] = field(default_factory=lambda: list(DEFAULT_SITE))
     name: LocalizedLine
     title: LocalizedLine
     description: Annotated[Localized, _check_description]
@@ -503,6 +549,36 @@ class Dataset(Strict, kw_only=True):
         return sorted((m for m in self.mirrors if m.region == region.id), key=lambda m: not m.recommended)
 
 
+@functools.cache
+def hints_within(hint: object) -> frozenset:
+    """Every type annotation found inside `hint`: itself, its parts (`X | None`, `list[X]`,
+    `Annotated[X, …]`) and, for a model class, its fields' (so that a walk over the data can
+    skip a field, or a list of 10,000 files, where what it looks for cannot be)."""
+    found: set = set()
+
+    def visit(node: object) -> None:
+        try:
+            if node in found:
+                return
+            found.add(node)
+        except TypeError:  # (an unhashable annotation part: nothing to look into)
+            return
+        for part in typing.get_args(node):
+            visit(part)
+        if isinstance(node, type) and issubclass(node, Struct):
+            for part in typing.get_type_hints(node, include_extras=True).values():
+                visit(part)
+
+    visit(hint)
+    return frozenset(found)
+
+
+@functools.cache
+def may_hold_text(hint: object) -> bool:
+    """Whether a value of this annotation can hold a Localized or Passage text."""
+    return any(isinstance(part, type) and issubclass(part, (Localized, Passage)) for part in hints_within(hint))
+
+
 def translatable_fields(dataset: Dataset) -> Iterator[tuple[tuple, str, "Localized | Passage"]]:
     """Every Localized value as (YAML path, stable key, value).
 
@@ -514,12 +590,21 @@ def translatable_fields(dataset: Dataset) -> Iterator[tuple[tuple, str, "Localiz
         if isinstance(node, (Localized, Passage)):
             yield path, key, node
         elif isinstance(node, Struct):
+            holding = _text_fields(type(node))
             for name in node.__struct_fields__:
-                yield from walk(getattr(node, name), path + (name,), f"{key}.{name}" if key else name)
+                if name in holding:
+                    yield from walk(getattr(node, name), path + (name,), f"{key}.{name}" if key else name)
         elif isinstance(node, list):
             for index, item in enumerate(node):
                 label = getattr(item, "id", None) or str(index)
                 yield from walk(item, path + (index,), f"{key}.{label}")
 
     yield from walk(dataset, (), "")
+
+
+@functools.cache
+def _text_fields(cls: type) -> frozenset[str]:
+    """The fields of a model class whose values can hold a translatable text."""
+    return frozenset(name for name, hint in typing.get_type_hints(cls, include_extras=True).items()
+                     if may_hold_text(hint))
 

@@ -9,21 +9,33 @@ from __future__ import annotations
 
 import posixpath
 
-from .model import LANGUAGES
+FEED = "feed.xml"  # the Atom feed of `changes`, one per language (render/feed.py)
+SEARCH_INDEX = "search/search_index.json"  # the theme's, split into one per language
 
 
-def language_prefix(language: str) -> str:
-    """The folder of a language's pages, relative to the site's root ("" or "zh/")."""
-    return "" if language == LANGUAGES[0] else f"{language}/"
+def language_prefix(language: str, languages: tuple[str, ...] | list[str]) -> str:
+    """The folder of a language's pages, relative to the site's root: "" for the site's first
+    language (`languages`, as dataset.yml lists them), "<code>/" for each other one."""
+    return "" if language == languages[0] else f"{language}/"
 
 
-def page_path(page: str, language: str, directory_urls: bool = True) -> str:
+def page_path(page: str, language: str, languages: tuple[str, ...] | list[str], directory_urls: bool = True) -> str:
     """Site path of a generated page ("index", "license", …) in `language`: "zh/license/"."""
     if page == "index":
         name = "" if directory_urls else "index.html"
     else:
         name = f"{page}/" if directory_urls else f"{page}.html"
-    return language_prefix(language) + name
+    return language_prefix(language, languages) + name
+
+
+def feed_path(language: str, languages: tuple[str, ...] | list[str]) -> str:
+    """Site path of a language's feed: beside that language's pages (/feed.xml, /zh/feed.xml)."""
+    return language_prefix(language, languages) + FEED
+
+
+def search_index_path(language: str, languages: tuple[str, ...] | list[str]) -> str:
+    """Where a language's search index is served, beside its pages."""
+    return language_prefix(language, languages) + SEARCH_INDEX
 
 
 def relative_url(source: str, target: str) -> str:
@@ -36,7 +48,8 @@ def relative_url(source: str, target: str) -> str:
     return relative
 
 
-def page_link(page: str, source_language: str, target_language: str, directory_urls: bool = True) -> str:
+def page_link(page: str, source_language: str, target_language: str, languages: tuple[str, ...] | list[str],
+              directory_urls: bool = True) -> str:
     """A link from a generated page in one language to the same page in another."""
-    return relative_url(page_path(page, source_language, directory_urls),
-                        page_path(page, target_language, directory_urls))
+    return relative_url(page_path(page, source_language, languages, directory_urls),
+                        page_path(page, target_language, languages, directory_urls))

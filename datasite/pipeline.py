@@ -26,8 +26,8 @@ from .links.rules import merged_markers
 from .links.verdict import CheckOptions, Verdict
 from .loader import LoadedDataset, load_dataset
 from .parsecache import ParseCache
-from .model import LANGUAGES, Dataset, LinkCheck
-from .paths import language_prefix
+from .model import Dataset, LinkCheck
+from .paths import feed_path, search_index_path
 from .problems import DatasetError, DatasiteError
 from .review import placeholder_reason
 from .render.citation import bib_file, ris_file
@@ -35,7 +35,7 @@ from .render.memo import RenderMemo
 from .render.feed import atom_feed
 from .render.metadata import INLINE_LISTING, LISTING_FILE, dataset_jsonld
 from .render.citation import dataset_url
-from .render.pages import (QR_FILES, SHA256SUMS, citation_file, feed_path, file_search_entries, listing_blocks,
+from .render.pages import (QR_FILES, SHA256SUMS, citation_file, file_search_entries, listing_blocks,
                            qr_payloads, render_pages, sha256sums)
 from .render.qr import qr_svg
 from .sync import GENERATED_PAGES, atomic_write, check_sync, in_ci, lock_path_for, scan_pages
@@ -93,7 +93,7 @@ class SiteBuild:
     @property
     def nav(self) -> list[str]:
         """Page names in navigation order: the generated pages, then the hand-written ones."""
-        pages, _ = scan_pages(self.docs_dir)
+        pages, _ = scan_pages(self.docs_dir, self.dataset.languages)
         return list(GENERATED_PAGES) + [page.name for page in pages]
 
 
@@ -126,25 +126,26 @@ def prepare(data_path: Path, docs_dir: Path, *, link_mode: str = "off", strict: 
     # Everything is rendered now, so that a failure stops the build before the engine writes a file.
     with memo.active():
         pages = {lang: render_pages(loaded.dataset, lang, verdicts, directory_urls=directory_urls)
-                 for lang in LANGUAGES}
+                 for lang in loaded.dataset.languages}
         assets = generated_assets(loaded.dataset)
-    blocks = {lang: listing_blocks(loaded.dataset, lang) for lang in LANGUAGES}
-    search = {lang: file_search_entries(loaded.dataset, lang, directory_urls) for lang in LANGUAGES}
+    blocks = {lang: listing_blocks(loaded.dataset, lang) for lang in loaded.dataset.languages}
+    search = {lang: file_search_entries(loaded.dataset, lang, directory_urls) for lang in loaded.dataset.languages}
     return SiteBuild(loaded, docs_dir, pages, links, verdicts, assets, blocks, search, memo, environment,
                      [str(p) for p in report.warnings], notices)
 
 
-def language_setup_problem(locales: list[str], default: str | None) -> str | None:
+def language_setup_problem(locales: list[str], default: str | None, languages: list[str]) -> str | None:
     """What is wrong with the site engine's languages (mkdocs-static-i18n's `languages`) for a
-    dataset whose texts are in LANGUAGES, the first served at the site's root; None if nothing."""
-    expected = ", ".join(LANGUAGES)
-    if sorted(locales) != sorted(LANGUAGES) or len(set(locales)) != len(locales):
-        return (f"the languages are {', '.join(locales) or 'none'}, but dataset.yml's texts are in {expected}: "
-                "list each of them once")
-    if default != LANGUAGES[0]:
-        return (f"'{default}' is marked `default: true`, but datasite serves {LANGUAGES[0]} at the site's root "
-                f"(the first of {expected}): mark {LANGUAGES[0]} as the default (a site whose root is in "
-                "another language is not supported yet)")
+    dataset whose texts are in `languages` (dataset.yml's, the first served at the site's root);
+    None if nothing."""
+    expected = ", ".join(languages)
+    if sorted(locales) != sorted(languages) or len(set(locales)) != len(locales):
+        return (f"the languages are {', '.join(locales) or 'none'}, but dataset.yml's texts are in {expected} "
+                "(its `languages:`): list each of them once")
+    if default != languages[0]:
+        return (f"'{default}' is marked `default: true`, but dataset.yml lists {languages[0]} first "
+                f"(`languages: [{expected}]`), and the first is served at the site's root: mark {languages[0]} "
+                "as the default, or list the languages in dataset.yml in the order you want")
     return None
 
 
@@ -198,10 +199,10 @@ def generated_assets(dataset: Dataset) -> dict[str, str]:
     if release and release.files:
         assets[SHA256SUMS] = sha256sums(release)
     if release and len(release.files) > INLINE_LISTING:  # the complete listing, linked from the download page
-        assets[LISTING_FILE] = json.dumps(dataset_jsonld(dataset, LANGUAGES[0], dataset_url(dataset), files=None),
-                                          ensure_ascii=False, separators=(",", ":"))
-    for language in LANGUAGES:
-        assets[feed_path(language)] = atom_feed(dataset, language)
+        assets[LISTING_FILE] = json.dumps(dataset_jsonld(dataset, dataset.languages[0], dataset_url(dataset),
+                                                         files=None), ensure_ascii=False, separators=(",", ":"))
+    for language in dataset.languages:
+        assets[feed_path(language, dataset.languages)] = atom_feed(dataset, language)
     return assets
 
 
@@ -218,9 +219,9 @@ def reserved_site_paths(dataset: Dataset) -> set[str]:
     release = dataset.latest_release
     if release and release.files:
         paths.add(SHA256SUMS)
-    for language in LANGUAGES:
-        paths |= {feed_path(language), search_index_path(language)}
-        paths.add(search_index_path(language).replace(".json", ".js"))  # (the offline bundle's)
+    for language in dataset.languages:
+        index = search_index_path(language, dataset.languages)
+        paths |= {feed_path(language, dataset.languages), index, index.replace(".json", ".js")}  # (.js: offline)
     return paths
 
 
@@ -231,7 +232,7 @@ def minify_page(html: str) -> str:
     return minify_html.minify(html, keep_closing_tags=True, keep_html_and_head_opening_tags=True)
 
 
-def search_indexes(index: dict, languages: tuple[str, ...] = LANGUAGES,
+def search_indexes(index: dict, languages: tuple[str, ...] | list[str],
                    extra: dict[str, list[dict]] | None = None) -> dict[str, dict]:
     """The theme's one search index of every language, split into one per language.
 
@@ -254,21 +255,16 @@ def search_indexes(index: dict, languages: tuple[str, ...] = LANGUAGES,
     return {language: {**index, "docs": docs} for language, docs in split.items()}
 
 
-def search_index_path(language: str) -> str:
-    """Where a language's search index is served, beside its pages."""
-    return language_prefix(language) + "search/search_index.json"
-
-
-def split_search_index(site_dir: Path, extra: dict[str, list[dict]] | None = None) -> None:
+def split_search_index(site_dir: Path, languages: list[str], extra: dict[str, list[dict]] | None = None) -> None:
     """Replace the theme's combined index (if the site has search) by one index per language."""
-    combined = site_dir / search_index_path(LANGUAGES[0])
+    combined = site_dir / search_index_path(languages[0], languages)
     try:
         index = json.loads(combined.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return
-    for language, part in search_indexes(index, extra=extra).items():
+    for language, part in search_indexes(index, languages, extra=extra).items():
         # As the theme writes it (ASCII: the offline bundle loads it as a script from disk).
-        atomic_write(site_dir / search_index_path(language), json.dumps(part, separators=(",", ":")))
+        atomic_write(site_dir / search_index_path(language, languages), json.dumps(part, separators=(",", ":")))
 
 
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
@@ -338,6 +334,10 @@ def render_cache_path(data: Path) -> Path:
 
 def parse_cache_path(data: Path) -> Path:
     return default_cache_path(data).with_name("sections.msgpack")  # beside the link cache
+
+
+def segment_cache_path(data: Path) -> Path:
+    return default_cache_path(data).with_name("segments.msgpack")  # beside the link cache
 
 
 def template_cache_path(data: Path) -> Path:

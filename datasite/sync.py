@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .fsio import atomic_write, describe, file_kind_problem, read_bytes, special_kind  # (atomic_write: imported from here too)
 from .loader import LoadedDataset, display_name, format_path
-from .model import LANGUAGES, translatable_fields
+from .model import translatable_fields
 from .problems import Problem
 from .review import ReviewItem, covers, placeholders
 from .tokens import spelled_tokens
@@ -75,8 +75,9 @@ class HandWrittenPage:
     files: dict[str, Path]  # language -> file
 
 
-def scan_pages(docs_dir: Path) -> tuple[list[HandWrittenPage], list[Problem]]:
-    """Hand-written Markdown pages in docs/, grouped by page, with naming problems."""
+def scan_pages(docs_dir: Path, languages: list[str]) -> tuple[list[HandWrittenPage], list[Problem]]:
+    """Hand-written Markdown pages in docs/, grouped by page, with naming problems (`languages`:
+    the site's, dataset.yml's `languages:`)."""
     pages: dict[str, dict[str, Path]] = {}
     problems = []
     if not docs_dir.is_dir():
@@ -90,12 +91,13 @@ def scan_pages(docs_dir: Path) -> tuple[list[HandWrittenPage], list[Problem]]:
         if not stem or "/" in language:
             problems.append(
                 Problem(display, 1, 1, rel, f"a page needs a language suffix: name it "
-                        f"{rel[:-3]}.{LANGUAGES[0]}.md and add {rel[:-3]}.{LANGUAGES[1]}.md")
+                        f"{rel[:-3]}.{languages[0]}.md"
+                        + "".join(f" and add {rel[:-3]}.{other}.md" for other in languages[1:]))
             )
             continue
-        if language not in LANGUAGES:
+        if language not in languages:
             problems.append(
-                Problem(display, 1, 1, rel, f"unknown language suffix '.{language}' (use {', '.join(LANGUAGES)})")
+                Problem(display, 1, 1, rel, f"unknown language suffix '.{language}' (use {', '.join(languages)})")
             )
             continue
         if stem in GENERATED_PAGES:
@@ -106,14 +108,14 @@ def scan_pages(docs_dir: Path) -> tuple[list[HandWrittenPage], list[Problem]]:
         pages.setdefault(stem, {})[language] = path
     result = []
     for stem, files in sorted(pages.items()):
-        for lang in LANGUAGES:
+        for lang in languages:
             if lang not in files:
                 present = next(iter(files.values()))
                 problems.append(
                     Problem(display_name(present), 1, 1, f"docs/{stem}",
                             f"this page exists in {', '.join(sorted(files))} only: add {stem}.{lang}.md")
                 )
-        if len(files) == len(LANGUAGES):
+        if len(files) == len(languages):
             result.append(HandWrittenPage(stem, files))
     return result, problems
 
@@ -149,7 +151,7 @@ def translation_units(loaded: LoadedDataset, pages: list[HandWrittenPage]) -> li
         units.append(Unit(key, dict(value.items()), loaded.problem(path, "")))
     for page in pages:
         texts = {lang: read_page(file) for lang, file in page.files.items()}
-        first = page.files[LANGUAGES[0]]
+        first = page.files[loaded.dataset.languages[0]]
         units.append(Unit(f"docs/{page.name}", texts, Problem(display_name(first), 1, 1, f"docs/{page.name}", "")))
     return units
 
@@ -385,7 +387,7 @@ def check_sync(loaded: LoadedDataset, docs_dir: Path, lock_file: Path, reserved:
 
         reserved = reserved_site_paths(loaded.dataset)
     errors = docs_problems(docs_dir, reserved) + token_problems(loaded)
-    pages, page_problems = scan_pages(docs_dir)
+    pages, page_problems = scan_pages(docs_dir, loaded.dataset.languages)
     errors += page_problems
     units = translation_units(loaded, pages)
     lock, lock_problems = read_lock(lock_file)

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 import msgspec
 
 from . import model
-from .model import LANGUAGES, Check, Dataset
+from .model import Check, Dataset
 
 KeyPath = tuple  # such as ("mirrors", 3, "url")
 
@@ -32,6 +32,21 @@ class SchemaError(Exception):
 
 
 def validate(data: Any) -> Dataset:
+    with model.site_languages(_declared_languages(data)):
+        return _validate(data)
+
+
+def _declared_languages(data: Any) -> tuple[str, ...]:
+    """The site's languages as dataset.yml lists them, for checking its texts (a list that is
+    itself wrong is reported at its key; the texts are checked against the default meanwhile)."""
+    declared = data.get("languages") if isinstance(data, dict) else None
+    if isinstance(declared, list) and declared and all(isinstance(code, str) and code in model.KNOWN
+                                                       for code in declared):
+        return tuple(dict.fromkeys(declared))
+    return model.DEFAULT_SITE
+
+
+def _validate(data: Any) -> Dataset:
     # The usual case first: msgspec converts a valid file in one pass (its types, patterns and
     # ranges), then only the model's own Check rules are run, over the converted objects. Only a
     # file with a mistake is walked value by value, for every message at once (ten times slower).
@@ -64,13 +79,13 @@ def _check_walk(value: Any, annotation: Any, path: KeyPath):
         return
     found = []
     if isinstance(bare, type) and issubclass(bare, msgspec.Struct):
-        hints = _hints(bare)
-        for field in _fields(bare):
-            found += _check_walk(getattr(value, field.name), hints[field.name], path + (field.name,))
+        for name, hint in _checked_fields(bare):
+            found += _check_walk(getattr(value, name), hint, path + (name,))
     elif origin is list:
         (item,) = get_args(bare)
-        for index, entry in enumerate(value):
-            found += _check_walk(entry, item, path + (index,))
+        if _has_checks(item):
+            for index, entry in enumerate(value):
+                found += _check_walk(entry, item, path + (index,))
     elif origin is dict:
         key_type, item = get_args(bare)
         for key, entry in value.items():
@@ -88,6 +103,22 @@ def _hints(struct: type) -> dict[str, Any]:
 
 
 @functools.cache
+def _has_checks(annotation: Any) -> bool:
+    """Whether any Check rule applies within values of this annotation."""
+    return any((get_origin(part) is Annotated and any(isinstance(extra, Check) for extra in get_args(part)[1:]))
+               or (isinstance(part, type) and issubclass(part, model.Localized))
+               for part in model.hints_within(annotation))
+
+
+@functools.cache
+def _checked_fields(struct: type) -> tuple[tuple[str, Any], ...]:
+    """(name, annotation) of the fields of a model class that a Check rule applies within; the
+    others (sizes, digests …) msgspec has already judged whole."""
+    hints = _hints(struct)
+    return tuple((field.name, hints[field.name]) for field in _fields(struct) if _has_checks(hints[field.name]))
+
+
+@functools.cache
 def _fields(struct: type) -> tuple:
     return msgspec.structs.fields(struct)  # (msgspec evaluates the annotations anew each time)
 
@@ -102,6 +133,8 @@ def _split(annotation: Any) -> tuple[Any, tuple[msgspec.Meta, ...], tuple[Check,
         annotation, *extras = get_args(annotation)
         metas += [e for e in extras if isinstance(e, msgspec.Meta)]
         checks += [e for e in extras if isinstance(e, Check)]
+    if isinstance(annotation, type) and issubclass(annotation, model.Localized):
+        checks.append(model.check_localized)  # the site's languages, every one
     leaf = Annotated[(annotation, *metas)] if metas else annotation
     return annotation, tuple(metas), tuple(checks), leaf
 
@@ -139,8 +172,10 @@ def _errors(value: Any, annotation: Any, path: KeyPath):
             if meta.min_length and len(value) < meta.min_length:
                 yield path, f"the list needs at least {meta.min_length} item{'s' if meta.min_length > 1 else ''}"
         (item,) = get_args(bare)
-        for index, entry in enumerate(value):
-            yield from _errors(entry, item, path + (index,))
+        found = [error for index, entry in enumerate(value) for error in _errors(entry, item, path + (index,))]
+        yield from found
+        if not found:
+            yield from _check_errors(value, bare, checks, path)  # (rules on the whole list)
         return
 
     if origin is dict:
@@ -174,10 +209,7 @@ def _struct_errors(value: dict, struct: type, path: KeyPath):
             yield from _errors(value[field.name], hints[field.name], path + (field.name,))
         elif field.required:
             # Reported at the mapping that lacks the key: that is where it has to be added.
-            if field.name in LANGUAGES:
-                yield path, f"missing the '{field.name}' text (every text needs {', '.join(LANGUAGES)})"
-            else:
-                yield path, f"required key '{field.name}' is missing"
+            yield path, f"required key '{field.name}' is missing"
 
 
 def _check_errors(value: Any, bare: Any, checks: tuple[Check, ...], path: KeyPath):

@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import re
+from urllib.parse import urlsplit
 import shutil
 import subprocess
 import sys
@@ -225,6 +226,16 @@ def open_page(browser, url: str | None = None, *, settle: str = "load", **contex
         tab.goto(url)
         tab.wait_for_load_state(settle)
     return context, tab, seen
+
+
+def search_hits(tab, query: str) -> list[str]:
+    """As a reader types `query` into the site's search: the paths of the results shown."""
+    field = tab.locator("input.md-search__input")
+    field.click()
+    field.fill(query)
+    field.press("End")  # the theme searches on key events
+    tab.locator(".md-search-result__item").first.wait_for()
+    return [urlsplit(a.get_attribute("href")).path for a in tab.locator(".md-search-result__item > a").all()]
 
 
 def axe_violations(tab) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from conftest import mkdocs_build, open_page
+from conftest import mkdocs_build, open_page, search_hits
 
 
 def switch_language(tab, language: str) -> None:
@@ -32,13 +32,7 @@ def test_language_switch_keeps_the_page(site, serve, tab):
     assert traffic["errors"] == []
 
 
-def search(tab, query: str) -> list[str]:
-    field = tab.locator("input.md-search__input")
-    field.click()
-    field.fill(query)
-    field.press("End")  # the theme searches on key events
-    tab.locator(".md-search-result__item").first.wait_for()
-    return [urlsplit(a.get_attribute("href")).path for a in tab.locator(".md-search-result__item > a").all()]
+search = search_hits
 
 
 def test_chinese_multi_word_search_finds_the_license_page_in_chinese_only(site, serve, tab):

@@ -129,7 +129,7 @@ def test_failed_build_leaves_the_previous_site_untouched(project):
 @pytest.mark.parametrize("old,new,message", [
     ("        - {locale: en, name: English, default: true}\n        - {locale: zh, name: 中文}",
      "        - {locale: en, name: English}\n        - {locale: zh, name: 中文, default: true}",
-     "'zh' is marked `default: true`, but datasite serves en at the site's root"),
+     "'zh' is marked `default: true`, but dataset.yml lists en first"),
     ("        - {locale: zh, name: 中文}\n", "",
      "the languages are en, but dataset.yml's texts are in en, zh"),
 ])

@@ -158,7 +158,7 @@ def test_reading_length_counts_chinese_characters_as_a_reader_reads_them(text, l
     ("index", "en", "zh", False, "zh/"), ("index", "zh", "en", False, "../"), ("index", "zh", "en", True, "../index.html"),
 ])
 def test_a_page_links_the_same_page_in_another_language(page, source, target, offline, link):
-    assert page_link(page, source, target, not offline) == link
+    assert page_link(page, source, target, ("en", "zh"), not offline) == link
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import TINY, copy_project, datasite, mkdocs_build, open_page, page
+from conftest import TINY, copy_project, datasite, mkdocs_build, open_page, page, search_hits
 
 from datasite.loader import load_dataset
 from datasite.render.pages import (FILES_MARKER, GROUP_BYTES, file_groups, file_search_entries, files_pages, files_table,
@@ -207,12 +207,7 @@ def test_a_file_is_found_by_search_and_its_link_shows_its_row(large_site, serve,
 
         expect(tab.locator('[id="f-cells/cell-0300.csv"]')).to_be_in_viewport()
         tab.goto(f"{base}/zh/download/")
-        field = tab.locator("input.md-search__input")
-        field.click()
-        field.fill("记录-0700")
-        field.press("End")
-        tab.locator(".md-search-result__item").first.wait_for()
-        hrefs = [a.get_attribute("href") for a in tab.locator(".md-search-result__item > a").all()]
+        hrefs = search_hits(tab, "记录-0700")
         assert any(href.endswith("download/files/日志/") or "%E6%97%A5%E5%BF%97/" in href for href in hrefs), hrefs
         assert seen["errors"] == [] and seen["outside"] == []
     finally:

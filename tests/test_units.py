@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from datasite.mkdocs_plugin import published_url, unused_theme_file
-from datasite.pipeline import parse_link_mode, search_index_path, search_indexes
+from datasite.paths import search_index_path
+from datasite.pipeline import parse_link_mode, search_indexes
 from datasite.render.pages import followed_by, human_size
-from datasite.render.text import attr, escape_html, escape_markdown, linkify, mailto, mark_chinese, paragraphs
+from datasite.render.text import attr, escape_html, escape_markdown, linkify, mailto, mark_han, paragraphs
 
 ESCAPES = [
     # (function, input, output)
@@ -56,7 +57,7 @@ MARK_CHINESE = [
 
 @pytest.mark.parametrize("html,expected", MARK_CHINESE, ids=[h for h, _ in MARK_CHINESE])
 def test_chinese_text_is_marked_outside_tags_and_scripts(html, expected):
-    assert mark_chinese(html) == expected
+    assert mark_han(html, "zh") == expected
 
 
 PARAGRAPHS = [
@@ -124,8 +125,11 @@ def test_search_index_split_per_language():
     assert [d["title"] for d in split["zh"]["docs"]] == ["首页", "百度"]
     assert split["en"]["config"] == split["zh"]["config"] == config
     assert combined["docs"][2]["location"] == "zh/"  # the input is left as it was
-    assert search_index_path("en") == "search/search_index.json"
-    assert search_index_path("zh") == "zh/search/search_index.json"
+    assert search_index_path("en", ("en", "zh")) == "search/search_index.json"
+    assert search_index_path("zh", ("en", "zh")) == "zh/search/search_index.json"
+    # A Chinese-first site: Chinese at the root, English beside it.
+    assert search_index_path("zh", ("zh", "en")) == "search/search_index.json"
+    assert search_index_path("en", ("zh", "en")) == "en/search/search_index.json"
 
 
 THEME_FILES = [
@@ -142,7 +146,14 @@ THEME_FILES = [
 
 @pytest.mark.parametrize("path,unused", THEME_FILES, ids=[p for p, _ in THEME_FILES])
 def test_theme_files_no_datasite_page_loads_are_left_out(path, unused):
-    assert unused_theme_file(path) is unused
+    assert unused_theme_file(path, ["en", "zh"]) is unused
+
+
+def test_a_japanese_site_keeps_the_japanese_search_and_its_word_splitter():
+    # (the ja record's search language and search_scripts; mutant: the records not read)
+    for path in ("assets/javascripts/lunr/min/lunr.ja.min.js", "assets/javascripts/lunr/tinyseg.js"):
+        assert unused_theme_file(path, ["en", "zh"]) is True
+        assert unused_theme_file(path, ["en", "zh", "ja"]) is False
 
 
 @pytest.mark.parametrize("url,expected", [

@@ -14,7 +14,7 @@ from pathlib import Path
 from msgspec import Struct
 
 from ..loader import LoadedDataset, display_name
-from ..model import LANGUAGES, Dataset, Doi, Email, Localized, Mirror, Passage, Url, doi_url
+from ..model import Dataset, Doi, Email, Localized, Mirror, Passage, Url, doi_url, hints_within, may_hold_text
 from ..render.text import mailto
 from ..sync import read_page, scan_pages
 from ..tokens import find_urls
@@ -57,7 +57,7 @@ class LinkSet:
 # The page each top-level key of dataset.yml is shown on: where its links are reported. A key
 # missing here is a defect a test names (tests/test_hostile.py), never a link left unchecked.
 FIELD_PAGES = {
-    "id": "index", "name": "index", "title": "index", "description": "index", "notice": "index",
+    "id": "index", "languages": "index", "name": "index", "title": "index", "description": "index", "notice": "index",
     "doi": "cite", "creators": "cite", "updated": "index", "license": "license", "clauses": "license",
     "article": "cite", "article_for": "cite", "publications": "cite", "related_datasets": "cite",
     "regions": "download", "mirrors": "download", "releases": "download", "changes": "changes",
@@ -83,6 +83,18 @@ def _item_hint(hint: object) -> object:
 
 
 @functools.cache
+def _linking_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a model class whose values can hold a link: a Url, Doi or Email, or a text
+    (a release's 10,000 files hold none, and are not walked)."""
+    def links(hint: object) -> bool:
+        parts = hints_within(hint)
+        return may_hold_text(hint) or any(kind in parts for kind in (Url, Doi, Email)) \
+            or any(not isinstance(part, type) and typing.get_origin(part) is dict for part in parts)
+    hints = _hints(cls)
+    return tuple(name for name in cls.__struct_fields__ if links(hints[name]))
+
+
+@functools.cache
 def _is(hint: object, kind: object) -> bool:
     return hint == kind or kind in typing.get_args(hint)
 
@@ -104,7 +116,7 @@ def linked_values(dataset: Dataset):
             if isinstance(node, Mirror) and node.retired:
                 return
             hints = _hints(type(node))
-            for name in node.__struct_fields__:
+            for name in _linking_fields(type(node)):
                 if not path and name in NOT_LINKED:
                     continue
                 yield from walk(getattr(node, name), path + (name,), hints.get(name))
@@ -133,12 +145,12 @@ def collect_links(loaded: LoadedDataset, docs_dir: Path | None = None) -> list[L
         mirror = dataset.mirrors[path[1]].id if path[0] == "mirrors" else None
         source = f"{loaded.display}:{loaded.locate(path)[0]}"
         # A URL inside a text is linked in that text's language; a field's in every language.
-        languages = [path[-1]] if path[-1] in LANGUAGES else LANGUAGES
+        languages = [path[-1]] if path[-1] in dataset.languages else dataset.languages
         for language in languages:
             links.add(url, Occurrence(page, language, source, mirror))
 
     if docs_dir is not None:
-        pages, _ = scan_pages(docs_dir)
+        pages, _ = scan_pages(docs_dir, dataset.languages)
         for page in pages:
             for language, path in page.files.items():
                 lines = read_page(path).splitlines()

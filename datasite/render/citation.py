@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from ..language import metadata_language
 from ..model import Article, Dataset, Person
 from .memo import memoized
 
@@ -62,9 +63,10 @@ def article_csl(article: Article) -> dict:
     return item
 
 
-def dataset_csl(dataset: Dataset, language: str = "en") -> dict:
+def dataset_csl(dataset: Dataset, language: str | None = None) -> dict:
     """The dataset as CSL-JSON, under its name in `language` (the author asks readers to name the
-    data so: the Chinese pages cite it by its Chinese name)."""
+    data so: the Chinese pages cite it by its Chinese name; metadata_language where not given)."""
+    language = language or metadata_language(dataset.languages)
     year = dataset.article.year
     item = {
         "id": dataset.id,
@@ -212,7 +214,8 @@ def article_citations(article: Article) -> Citations:
     )
 
 
-def dataset_citations(dataset: Dataset, language: str = "en") -> Citations:
+def dataset_citations(dataset: Dataset, language: str | None = None) -> Citations:
+    language = language or metadata_language(dataset.languages)
     item = dataset_csl(dataset, language)
     creators = dataset.dataset_creators
     year = dataset.article.year
@@ -243,7 +246,7 @@ def dataset_citations(dataset: Dataset, language: str = "en") -> Citations:
     return Citations(
         apa=format_csl(item, APA_STYLE),
         gbt7714=format_csl(item, GBT_STYLE),
-        bibtex=_bibtex("misc", _bib_key(creators, year, dataset.name["en"]) + "data", bib_fields),
+        bibtex=_bibtex("misc", _bib_key(creators, year, dataset.name[metadata_language(dataset.languages)]) + "data", bib_fields),
         ris=_ris(ris),
         csl_json=_csl_json(item),
     )

@@ -10,9 +10,9 @@ from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 from ..model import Dataset
-from ..paths import page_path
+from ..paths import feed_path, page_path
 from ..ui import UI
-from .pages import change_anchors, feed_path
+from .pages import change_anchors
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 20
@@ -57,9 +57,9 @@ def atom_feed(dataset: Dataset, language: str) -> str:
     child(author, "name", dataset.contact.person[language])
     if dataset.contact.email:
         child(author, "email", dataset.contact.email)
-    changes_page = _absolute(dataset, page_path("changes", language))
+    changes_page = _absolute(dataset, page_path("changes", language, dataset.languages))
     if changes_page:
-        child(feed, "link", rel="self", href=_absolute(dataset, feed_path(language)), type="application/atom+xml")
+        child(feed, "link", rel="self", href=_absolute(dataset, feed_path(language, dataset.languages)), type="application/atom+xml")
         child(feed, "link", rel="alternate", href=changes_page, type="text/html")
     anchors = change_anchors(dataset)
     order = sorted(range(len(dataset.changes)), key=lambda i: (dataset.changes[i].date, i), reverse=True)

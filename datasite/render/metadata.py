@@ -7,12 +7,12 @@ import json
 
 import yaml
 
-from ..model import LANGUAGES, Dataset, Person, doi_url
+from ..language import language as language_record, metadata_language
+from ..model import Dataset, Person, doi_url
 from .citation import dataset_url
 from .pages import INLINE_FILES
 from .text import attr
 
-OG_LOCALES = {"en": "en_US", "zh": "zh_CN"}
 SUMMARY_MIRRORS = 3
 
 
@@ -51,13 +51,13 @@ def dataset_jsonld(dataset: Dataset, language: str, url: str | None, *, listing:
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": dataset.name[language],
-        "alternateName": [dataset.name[other] for other in LANGUAGES if other != language],
+        "alternateName": [dataset.name[other] for other in dataset.languages if other != language],
         "description": dataset.description[language],
         "url": url or dataset_url(dataset),
         "license": dataset.license.url,
         "creator": [_person(p) for p in dataset.dataset_creators],
         "citation": citation,
-        "inLanguage": list(LANGUAGES),
+        "inLanguage": list(dataset.languages),
         "isAccessibleForFree": True,
     }
     mirrors = dataset.live_mirrors
@@ -106,15 +106,17 @@ def head_tags(
         ("property", "og:site_name", dataset.name[language]),
         ("property", "og:title", title),
         ("property", "og:description", description),
-        ("property", "og:locale", OG_LOCALES[language]),
-        *[("property", "og:locale:alternate", OG_LOCALES[other]) for other in LANGUAGES if other != language],
+        ("property", "og:locale", language_record(language).locale),
+        *[("property", "og:locale:alternate", language_record(other).locale)
+          for other in dataset.languages if other != language],
         ("name", "twitter:card", "summary"),  # title and description: Twitter reads og:*
     ]
     if canonical:
         tags.append(("property", "og:url", canonical))
     out = [f'<meta {kind}="{attr(key)}" content="{attr(value)}">' for kind, key, value in tags]
-    if alternates.get(LANGUAGES[0], "").startswith("http"):
-        out.append(f'<link rel="alternate" hreflang="x-default" href="{attr(alternates[LANGUAGES[0]])}">')
+    root = dataset.languages[0]  # (the language at the site's root is the default)
+    if alternates.get(root, "").startswith("http"):
+        out.append(f'<link rel="alternate" hreflang="x-default" href="{attr(alternates[root])}">')
     payload = json.dumps(dataset_jsonld(dataset, language, canonical, listing=listing), ensure_ascii=False,
                          separators=(",", ":"))
     out.append('<script type="application/ld+json">' + payload.replace("<", "\\u003c") + "</script>")
@@ -136,12 +138,12 @@ def citation_cff(dataset: Dataset) -> str:
                        ("url", article.url)):
         if value:
             preferred[key] = value
+    name = dataset.name[metadata_language(dataset.languages)]
     content = {
         "cff-version": "1.2.0",
-        "message": (f'If you use this dataset, name the data source as "{dataset.name["en"]}" '
-                    "and cite the article below."),
+        "message": f'If you use this dataset, name the data source as "{name}" and cite the article below.',
         "type": "dataset",
-        "title": dataset.name["en"],
+        "title": name,
         "authors": authors(dataset.dataset_creators),
         "license": dataset.license.spdx,
         "url": dataset_url(dataset),

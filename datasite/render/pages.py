@@ -14,9 +14,10 @@ from urllib.parse import urlsplit
 
 from ..hosts import display_host
 from ..links.verdict import Verdict
-from ..model import LANGUAGES, Article, Clause, Dataset, Mirror, Region, Release, doi_url
+from ..model import Article, Clause, Dataset, Mirror, Region, Release, doi_url
 from ..sync import GENERATED_PAGES
-from ..paths import language_prefix, page_link, page_path
+from ..language import language
+from ..paths import feed_path, language_prefix, page_link, page_path
 from ..ui import LANGUAGE_NAMES, UI
 from .citation import Citations, article_citations, dataset_citations
 from .text import attr, escape_html, escape_markdown, linkify, mailto, paragraphs, spaced
@@ -29,7 +30,7 @@ def render_pages(dataset: Dataset, language: str, verdicts: Mapping[str, Verdict
     `verdicts` (URL -> last link-check verdict) gives each mirror its shown status;
     `directory_urls`: the site's pages are `name/` (published) or `name.html` (offline bundle).
     """
-    ui = dict(UI[language], verdicts=verdicts or {}, directory_urls=directory_urls)
+    ui = dict(UI[language], verdicts=verdicts or {}, directory_urls=directory_urls, languages=tuple(dataset.languages))
     renderers = {
         "index": _home,
         "download": _download,
@@ -215,13 +216,6 @@ def sha256sums(release: Release) -> str:
 
 
 SHA256SUMS = "SHA256SUMS"
-FEED = "feed.xml"  # the Atom feed of `changes`, one per language (render/feed.py)
-
-
-def feed_path(language: str) -> str:
-    """Site path of a language's feed: beside that language's pages (/feed.xml, /zh/feed.xml)."""
-    return language_prefix(language) + FEED
-
 
 def _files(dataset: Dataset, release: Release, lang: str, ui: dict) -> str:
     title = ui["files_of_release"].format(version=release.version, date=release.date)
@@ -230,7 +224,7 @@ def _files(dataset: Dataset, release: Release, lang: str, ui: dict) -> str:
         out += _paragraphs(release.notes[lang], "ds-release-notes")
     carriers = dataset.mirrors_of(release)
     if len(carriers) < len(dataset.live_mirrors):
-        names = "、".join(m.label[lang] for m in carriers) if lang == "zh" else ", ".join(m.label[lang] for m in carriers)
+        names = language(lang).list_separator.join(m.label[lang] for m in carriers)
         out += f'<p class="ds-intro">{escape_html(ui["carried_by"])}{escape_html(names)}</p>\n\n'
     # The listing is HTML made here, put into the page after Markdown and the search indexer
     # have run (see listing_blocks); a large release's files are on pages of their own.
@@ -360,7 +354,7 @@ def _files_page(dataset: Dataset, release: Release, slug: str, folder: str, item
     out += _heading(1, title)
     back = "../../" if ui["directory_urls"] else "../../download.html"
     sums = "../../../SHA256SUMS" if ui["directory_urls"] else "../../SHA256SUMS"
-    if lang != LANGUAGES[0]:
+    if language_prefix(lang, ui["languages"]):
         sums = "../" + sums
     out += (f'<p class="ds-intro">{escape_html(ui["files_page_intro"])} <a href="{back}">{escape_html(ui["download_title"])}'
             f'</a> · <a href="{sums}">{SHA256SUMS}</a></p>\n\n')
@@ -400,7 +394,8 @@ def file_search_entries(dataset: Dataset, language: str, directory_urls: bool = 
     title = ui["files_of_release"].format(version=release.version, date=release.date)
 
     def located(page: str, fragment: str = "") -> str:
-        return page_path(page, language, directory_urls)[len(language_prefix(language)):] + fragment
+        return page_path(page, language, dataset.languages, directory_urls)[
+            len(language_prefix(language, dataset.languages)):] + fragment
 
     if len(release.files) <= INLINE_FILES:
         return [{"location": located("download", "#files"), "title": title,
@@ -421,7 +416,7 @@ def _license(dataset: Dataset, lang: str, ui: dict) -> str:
     )
     if dataset.changes:
         out += followed_by(escape_markdown(ui["revisions_intro"]), f"[{escape_markdown(ui['changes_title'])}](changes.md) · "
-                                                                  f"[{escape_markdown(ui['feed'])}]({feed_path(lang)})") + "\n\n"
+                                                                  f"[{escape_markdown(ui['feed'])}]({feed_path(lang, ui['languages'])})") + "\n\n"
     revised = dataset.revisions()
     for clause in dataset.clauses:
         out += _clause(clause, lang, ui, revised.get(clause.id))
@@ -442,7 +437,7 @@ def _clause_elsewhere(clause: Clause, lang: str, ui: dict) -> str:
     """A clause its author did not write in this language: its anchor stays (papers print it), with
     its title as written and a link to where it can be read."""
     written = clause.languages[0]
-    link = page_link("license", lang, written, ui["directory_urls"]) + f"#{clause.id}"
+    link = page_link("license", lang, written, ui["languages"], ui["directory_urls"]) + f"#{clause.id}"
     name = LANGUAGE_NAMES[written]
     out = _heading(2, clause.title_in(lang), clause.id)
     return out + (f'<p class="ds-elsewhere">{escape_html(spaced(ui["written_in_only"].format(language=name)))} '
@@ -607,7 +602,7 @@ def _changes(dataset: Dataset, lang: str, ui: dict) -> str:
     out = _front_matter(ui["changes_title"], f"{dataset.name[lang]}: {ui['changes_intro']}",
                         hide_toc=len(dataset.changes) > TOC_CHANGES)
     out += _heading(1, ui["changes_title"])
-    out += followed_by(escape_markdown(ui["changes_intro"]), f"[{escape_markdown(ui['feed'])}]({feed_path(lang)})") + "\n\n"
+    out += followed_by(escape_markdown(ui["changes_intro"]), f"[{escape_markdown(ui['feed'])}]({feed_path(lang, ui['languages'])})") + "\n\n"
     if not dataset.changes:
         return out + f'<p>{escape_html(ui["no_changes"])}</p>\n\n'
     titles = {clause.id: clause.title_in(lang) for clause in dataset.clauses}

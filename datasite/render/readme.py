@@ -13,6 +13,8 @@ import msgspec
 
 from ..model import Dataset, doi_url
 from .citation import article_citations, dataset_citations
+from ..language import DEFAULT_SITE
+from ..language import language as language_record
 from ..ui import UI
 from .pages import human_size
 from .text import paragraphs
@@ -20,12 +22,6 @@ from .text import paragraphs
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~&])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 _LINE_START = re.compile(r"^(\s*)(?:([#+>-])|(\d+)([.)]))", re.MULTILINE)  # every line of a text
 
-# The README's own words; the rest are the site's (datasite/ui.py).
-WORDS = {
-    "en": {"website": "Website", "code": "extraction code", "contact": "Contact Information", "other": "中文"},
-    "zh": {"website": "网站", "code": "提取码", "contact": "联系方式", "other": "English"},
-}
-SEPARATOR = {"en": ": ", "zh": "："}
 
 
 README_FILES = 200  # files listed in the README; the download page and SHA256SUMS list them all
@@ -46,13 +42,15 @@ def _body(text: str) -> str:
 
 
 def _half(dataset: Dataset, language: str) -> str:
-    words, ui, sep = WORDS[language], UI[language], SEPARATOR[language]
-    other = "zh" if language == "en" else "en"
+    record = language_record(language)
+    words, ui, sep = record.readme, UI[language], record.label_separator
     out = [f"# {escape(dataset.title[language])}", ""]
     links = []
     if dataset.site_url:
         links.append(f"{words['website']}{sep}{dataset.site_url}")
-    links.append(f"[{words['other']}](#{_anchor(dataset.title[other])})")
+    for other in dataset.languages:  # (each other language's half, by that language's own name)
+        if other != language:
+            links.append(f"[{language_record(other).name}](#{_anchor(dataset.title[other])})")
     out += [" · ".join(links), ""]
     license = dataset.license
     out += [f"{ui['licensed_under'].rstrip(':：')}{sep}{escape(license.short)} ({license.url}) — "
@@ -145,7 +143,10 @@ def plain_data(dataset: Dataset) -> dict:
             return [prune(v) for v in value]
         return value
 
-    return prune(msgspec.to_builtins(dataset))
+    data = prune(msgspec.to_builtins(dataset))
+    if tuple(data.get("languages", ())) == DEFAULT_SITE:
+        del data["languages"]  # (the default: left out, as in a dataset.yml that does not list them)
+    return data
 
 
 def data_block(dataset: Dataset) -> str:
@@ -161,4 +162,4 @@ GENERATED_HEADER = "<!-- Generated from dataset.yml by `datasite export readme`;
 
 def render_readme(dataset: Dataset) -> str:
     header = GENERATED_HEADER + "\n\n"
-    return header + "\n".join(_half(dataset, language) for language in ("en", "zh")) + "\n" + data_block(dataset)
+    return header + "\n".join(_half(dataset, language) for language in dataset.languages) + "\n" + data_block(dataset)

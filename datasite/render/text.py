@@ -69,9 +69,10 @@ _CJK = re.compile(f"[{CJK_CHARACTERS}]+")
 _RAW_TEXT = ("script", "style", "textarea")
 
 
-def mark_chinese(html_text: str) -> str:
-    """Wrap runs of Chinese text in <span lang="zh"> (for pages whose language is not Chinese),
-    so that screen readers and fonts treat them as Chinese. Tags and their attributes are kept."""
+def mark_han(html_text: str, language: str) -> str:
+    """Wrap runs of Han text in <span lang="`language`"> (for pages whose language is not written
+    in Han characters), so that screen readers and fonts treat them as that language. Tags and
+    their attributes are kept."""
     out, raw = [], None
     for part in _TAG_OR_TEXT.split(html_text):
         if part.startswith("<"):
@@ -82,5 +83,5 @@ def mark_chinese(html_text: str) -> str:
         elif raw or not part:
             out.append(part)
         else:
-            out.append(_CJK.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', part))
+            out.append(_CJK.sub(lambda m: f'<span lang="{language}">{m.group(0)}</span>', part))
     return "".join(out)
