@@ -117,6 +117,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         self.site: Site | None = None
         self.templates: TemplateCache | None = None
         self.segmenter: SearchSegmenter | None = None
+        self.log_settings = LogSettings()
 
     # -- settings -------------------------------------------------------------------------
 
@@ -142,11 +143,10 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         # `mkdocs build` writes into a staging folder, moved into place only when the build has
         # succeeded: a failing build never leaves an emptied or half-written site/.
         self.staged = command == "build" and not dirty
-        for name in QUIET_LOGGERS:
-            logging.getLogger(name).setLevel(logging.WARNING)
-        build_log = logging.getLogger(f"{ENGINE}.commands.build")
-        if not any(isinstance(f, _BuiltInFilter) for f in build_log.filters):
-            build_log.addFilter(_BuiltInFilter())
+        self.log_settings.install()
+
+    def on_shutdown(self) -> None:
+        self.log_settings.remove()  # (another build in this process starts from the engine's own)
 
     # -- configuration: first the engine's settings, then this language's build -----------
 
@@ -236,7 +236,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
                               "(dataset.yml's `languages:`); list them under the i18n plugin's languages")
         self.language = language
         self.open_builds.append(language)
-        install_link_locations(config)
+        self.log_settings.link_locations.docs_dir = config.docs_dir
         self.localize_redirects(config)
         dataset = self.build.dataset
         if not config.site_url and dataset.site_url:
@@ -699,10 +699,30 @@ def _find_line(path: Path, needle: str) -> tuple[int, int] | None:
     return None
 
 
-def install_link_locations(config: MkDocsConfig) -> None:
-    logger = logging.getLogger(f"{ENGINE}.structure.pages")
-    for existing in logger.filters:
-        if isinstance(existing, LinkLocationFilter):
-            existing.docs_dir = config.docs_dir
+class LogSettings:
+    """What datasite changes in the engine's logging, for the length of one command (startup to
+    shutdown) and put back after it: quieter third-party loggers, the build log's lines, the
+    location of a broken link in a hand-written page."""
+
+    def __init__(self) -> None:
+        self.built_in = _BuiltInFilter()
+        self.link_locations = LinkLocationFilter("")
+        self.levels: dict[str, int] | None = None
+
+    def install(self) -> None:
+        if self.levels is not None:
             return
-    logger.addFilter(LinkLocationFilter(config.docs_dir))
+        self.levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(f"{ENGINE}.commands.build").addFilter(self.built_in)
+        logging.getLogger(f"{ENGINE}.structure.pages").addFilter(self.link_locations)
+
+    def remove(self) -> None:
+        if self.levels is None:
+            return
+        for name, level in self.levels.items():
+            logging.getLogger(name).setLevel(level)
+        logging.getLogger(f"{ENGINE}.commands.build").removeFilter(self.built_in)
+        logging.getLogger(f"{ENGINE}.structure.pages").removeFilter(self.link_locations)
+        self.levels = None
