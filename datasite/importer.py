@@ -31,7 +31,7 @@ from .problems import DatasiteError
 from .loader import format_path, item_ids
 from .model import DESCRIPTION_MINIMUM, LANGUAGES, reading_length
 from .reference import Reference, parse_bibtex, parse_reference
-from .repository import published_site_url, repository_url
+from .repository import GitRemote, published_site_url, remote_origin, repository_url
 from .review import PLACEHOLDER_HOST, ReviewItem
 from .tokens import doi_of_url, find_dois, find_emails, find_urls, invariant_tokens
 from .ui import UI
@@ -927,9 +927,11 @@ class Importer:
     """One README read into the data of a dataset.yml, with a warning for each decision to make
     and a review item for each value not read verbatim (see `datasite.review`)."""
 
-    def __init__(self, text: str, name: str, folder: Path | None = None, *, labels_as_written: bool = False):
+    def __init__(self, text: str, name: str, folder: Path | None = None, *, labels_as_written: bool = False,
+                 git_remote: GitRemote = remote_origin):
         self.name = name
         self.folder = folder
+        self.git_remote = git_remote  # (the repository's remote origin: git's, or a test's)
         self.labels_as_written = labels_as_written
         self.warnings: list[str] = []
         self.review: list[Review] = []
@@ -1187,7 +1189,7 @@ class Importer:
     def published_address(self) -> str:
         """Where the site will be published, from the repository (GitHub Pages, or the CNAME's
         domain); a placeholder if the README lies in none."""
-        found = published_site_url(self.folder) if self.folder else None
+        found = published_site_url(self.folder, self.git_remote) if self.folder else None
         if found:
             address, source = found
             self.infer(("site_url",), None, f"where GitHub Pages publishes the site, from {source} (is it "
@@ -1482,7 +1484,7 @@ class Importer:
     def no_mirrors(self, regions: list[dict]) -> tuple[list[dict], list[dict]]:
         """No mirror list: the data lies in the repository beside the README, whose web address
         git knows; without one, a placeholder to fill in."""
-        url = repository_url(self.folder) if self.folder else None
+        url = repository_url(self.folder, self.git_remote) if self.folder else None
         title = self.halves[0].number
         path = ("mirrors", 0)
         if url:
@@ -1692,13 +1694,16 @@ def embedded_data(text: str, name: str) -> tuple[dict | None, str | None]:
     return data, None
 
 
-def import_readme(raw: bytes, name: str, folder: Path | None = None) -> ImportResult:
+def import_readme(raw: bytes, name: str, folder: Path | None = None, git_remote: GitRemote = remote_origin
+                  ) -> ImportResult:
+    """`folder`: the README's repository, whose remote origin (`git_remote`) and CNAME say where
+    the data and the site are, for a README that does not."""
     text = decode(raw, name)
     data, why_not = embedded_data(text, name)
     if data is not None:
         return ImportResult(data, [])
     # An export's labels are the data's own, as a person confirmed them: kept as written.
-    result = Importer(text, name, folder, labels_as_written=why_not is not None).run()
+    result = Importer(text, name, folder, labels_as_written=why_not is not None, git_remote=git_remote).run()
     if why_not:
         result.warnings.insert(0, f"{name}: written by datasite, but {why_not}: its text is imported")
     return result

@@ -6,17 +6,28 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 
-def repository_url(folder: Path) -> str | None:
-    """The web address of the git repository that holds `folder` (its `origin`), if any."""
+GitRemote = Callable[[Path], "str | None"]
+"""How the remote origin of the repository holding a folder is found (passed in, so that the
+importer and its tests can be given another)."""
+
+
+def remote_origin(folder: Path) -> str | None:
+    """`git config --get remote.origin.url` in `folder`, as git prints it; None without git or remote."""
     try:
         result = subprocess.run(["git", "-C", str(folder), "config", "--get", "remote.origin.url"],
                                 capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
-    remote = result.stdout.strip()
+    return result.stdout.strip() or None
+
+
+def repository_url(folder: Path, git_remote: GitRemote = remote_origin) -> str | None:
+    """The web address of the git repository that holds `folder` (its `origin`), if any."""
+    remote = (git_remote(folder) or "").strip()
     ssh = re.fullmatch(r"(?:ssh://)?git@([\w.-]+)[:/]([\w./-]+?)(?:\.git)?/?", remote)
     if ssh:
         remote = f"https://{ssh.group(1)}/{ssh.group(2)}"
@@ -31,7 +42,7 @@ def repository_url(folder: Path) -> str | None:
 PAGES_HOSTS = {"github.com": "github.io", "gitlab.com": "gitlab.io"}
 
 
-def published_site_url(folder: Path) -> tuple[str, str] | None:
+def published_site_url(folder: Path, git_remote: GitRemote = remote_origin) -> tuple[str, str] | None:
     """Where the repository's site is published, and what says so: the domain of a CNAME file
     (GitHub Pages' custom domain), else the pages address of the git remote's host."""
     for cname in (folder / "CNAME", folder / "docs" / "CNAME"):
@@ -41,7 +52,7 @@ def published_site_url(folder: Path) -> tuple[str, str] | None:
             continue
         if re.fullmatch(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+", domain):
             return f"https://{domain.lower()}/", f"the custom domain in {cname.relative_to(folder).as_posix()}"
-    remote = repository_url(folder)
+    remote = repository_url(folder, git_remote)
     if not remote:
         return None
     parts = urlsplit(remote)

@@ -17,6 +17,7 @@ from conftest import FIXTURES, SEED, TINY, datasite
 from datasite.importer import ImportFailure, import_readme, inline_text, parse_mirror_line, text_values, to_yaml
 from datasite.loader import load_dataset
 from datasite.render.readme import render_readme
+from datasite.review import PLACEHOLDER_HOST
 from datasite.tokens import invariant_tokens
 from datasite.validation import validate
 
@@ -320,3 +321,36 @@ def test_the_contact_is_the_first_address_named(tmp_path):
     readme = BASE.replace("Email: ", "Email: first@example.org, then ", 1)
     result, _ = imported_text(readme, tmp_path)
     assert result.data["contact"]["email"] == "first@example.org"
+
+
+@pytest.mark.parametrize("remote,url,label,site", [
+    ("git@github.com:example/hedge-birds.git", "https://github.com/example/hedge-birds", "GitHub",
+     "https://example.github.io/hedge-birds/"),
+    ("ssh://git@gitlab.com/lab/hedge-birds", "https://gitlab.com/lab/hedge-birds", "GitLab",
+     "https://lab.gitlab.io/hedge-birds/"),
+    ("https://gitee.com/lab/hedge-birds.git", "https://gitee.com/lab/hedge-birds", "Gitee", None),
+    ("file:///srv/git/hedge-birds", None, None, None),  # not a web address: no mirror made of it
+    (None, None, None, None),  # no git, or no remote
+], ids=["github-ssh", "gitlab-ssh-url", "gitee-https", "local-path", "none"])
+def test_the_repository_s_remote_is_read_through_the_lookup_it_is_given(tmp_path, remote, url, label, site):
+    """The git lookup is passed in (no git process here): what the remote says becomes the one
+    mirror and the guessed site address, both listed to review."""
+    shutil.copy2(FIXTURES / "readmes" / "06-no-mirrors" / "README.md", tmp_path / "README.md")
+    asked = []
+
+    def lookup(folder):
+        asked.append(folder)
+        return remote
+
+    result = import_readme((tmp_path / "README.md").read_bytes(), "README.md", tmp_path, git_remote=lookup)
+    assert asked and all(folder == tmp_path for folder in asked)
+    mirror = result.data["mirrors"][0]
+    if url:
+        assert (mirror["url"], mirror["label"]["en"]) == (url, label)
+    else:
+        assert mirror["url"] == f"https://{PLACEHOLDER_HOST}/download"
+    inferred = {item.key for item in result.review}
+    if site:
+        assert result.data["site_url"] == site and "site_url" in inferred
+    else:
+        assert result.data["site_url"] == f"https://{PLACEHOLDER_HOST}/"
