@@ -29,7 +29,8 @@ import yaml
 
 from .problems import DatasiteError
 from .loader import format_path, item_ids
-from .model import DESCRIPTION_MINIMUM, LANGUAGES, reading_length
+from .language import KNOWN
+from .model import DESCRIPTION_MINIMUM, reading_length
 from .reference import Reference, parse_bibtex, parse_reference
 from .repository import GitRemote, published_site_url, remote_origin, repository_url
 from .review import PLACEHOLDER_HOST, ReviewItem
@@ -47,30 +48,19 @@ _CODE_IN_PARENS = re.compile(r"[（(【\[]\s*(?:" + _CODE_WORDS + r"|(?i:passwor
                              r"[A-Za-z0-9]+[`'\"”]?\s*[)）】\]]")
 # A line that only gives the code of the mirror above it ("-Password: xxxx", "提取码：xxxx").
 _CODE_LINE = re.compile(r"[-*•]?\s*" + _CODE_WORDS + r"\s*[`'\"“]?([A-Za-z0-9]{2,12})[`'\"”]?\s*[.。]?")
+# The languages a README is read in, by the records that say how (`importer:` in
+# datasite/languages/): a half in Latin script and a half in Han characters, told apart by script.
+IMPORTED = {code: record for code, record in KNOWN.items() if record.importer}
+LATIN = next(code for code, record in IMPORTED.items() if not record.han)
+HAN = next(code for code, record in IMPORTED.items() if record.han)
+READ_LANGUAGES = (LATIN, HAN)
+
 # Link texts that say nothing of where they lead: the service's name is taken from the host.
 _GENERIC_LABELS = {"link", "links", "download", "download link", "here", "click here", "dataset", "data", "url",
                    "链接", "下载", "下载地址", "下载链接", "地址", "网址", "数据集", "数据", "点击这里", "这里", "点击下载"}
 # Services by host (and its subdomains): what a reader calls them, per language.
-SERVICES = {
-    "pan.baidu.com": {"en": "Baidu Netdisk", "zh": "百度网盘"},
-    "pan.quark.cn": {"en": "Quark Drive", "zh": "夸克网盘"},
-    "aliyundrive.com": {"en": "Aliyun Drive", "zh": "阿里云盘"},
-    "alipan.com": {"en": "Aliyun Drive", "zh": "阿里云盘"},
-    "caiyun.139.com": {"en": "China Mobile Drive", "zh": "中国移动云盘"},
-    "drive.google.com": {"en": "Google Drive", "zh": "谷歌网盘"},
-    "1drv.ms": {"en": "OneDrive", "zh": "OneDrive"},
-    "onedrive.live.com": {"en": "OneDrive", "zh": "OneDrive"},
-    "sharepoint.com": {"en": "OneDrive", "zh": "OneDrive"},
-    "huggingface.co": {"en": "Hugging Face", "zh": "Hugging Face"},
-    "kaggle.com": {"en": "Kaggle", "zh": "Kaggle"},
-    "zenodo.org": {"en": "Zenodo", "zh": "Zenodo"},
-    "figshare.com": {"en": "figshare", "zh": "figshare"},
-    "data.mendeley.com": {"en": "Mendeley Data", "zh": "Mendeley Data"},
-    "github.com": {"en": "GitHub", "zh": "GitHub"},
-    "scidb.cn": {"en": "ScienceDB", "zh": "科学数据银行"},
-    "tianchi.aliyun.com": {"en": "Tianchi", "zh": "天池"},
-    "aistudio.baidu.com": {"en": "AI Studio", "zh": "AI Studio"},
-}
+SERVICES = {host: {code: IMPORTED[code].importer["services"][host] for code in READ_LANGUAGES}
+            for host in IMPORTED[READ_LANGUAGES[0]].importer["services"]}
 
 
 def service_of(url: str) -> dict[str, str] | None:
@@ -86,15 +76,10 @@ _LICENSE_LINE = re.compile(r"^(?:License|Licence|许可协议)\s*[:：]\s*(?P<sh
 _DATA_BLOCK = re.compile(r"<!-- datasite-data\n(?P<json>.*?)\n-->", re.DOTALL)
 # The citation formats `datasite export readme` writes: renderings of `article`, not texts of their own.
 _CITATION_ENTRY = re.compile(r"^[-*•]\s*(?:APA|GB/T 7714-2015|" + "|".join(
-    re.escape(UI[lang]["the_dataset"]) for lang in LANGUAGES) + r")\s*[:：]")
+    re.escape(UI[lang]["the_dataset"]) for lang in READ_LANGUAGES) + r")\s*[:：]")
 KINDS = ("clause", "mirrors", "contact", "publications", "related", "citation")
 # How authors ask users to name the data: the name is in the quotes that follow.
-_NAMED_AS = {
-    "en": re.compile(r"(?:\b(?:name|call|refer to)\s+(?:the\s+|this\s+)?(?:data(?:\s*set)?(?:\s+source)?|source|it)\s+"
-                     r"(?:as\s+)?|\b(?:named|referred to|known)\s+as\s+|\buse\s+the\s+name\s+)[“\"‘](?P<name>[^\"”’\n]{2,120})[”\"’]",
-                     re.IGNORECASE),
-    "zh": re.compile(r"(?:命名格式|命名为|统一命名为|命名|称为|名为|名称为|使用名称)\s*[:：]?\s*[“\"「『](?P<name>[^”\"」』\n]{2,60})[”\"」』]"),
-}
+_NAMED_AS = {code: re.compile(IMPORTED[code].importer["named_as"]) for code in READ_LANGUAGES}
 # The words around a name in a README's title ("Download and License of X", "X的下载方式及许可协议").
 _TITLE_WORDS = (
     re.compile(r"^(?:Downloads?\s*(?:and|&)\s*Licen[cs]es?(?:\s+Agreement)?|Licen[cs]e\s*(?:and|&)\s*Downloads?)"
@@ -104,24 +89,18 @@ _TITLE_WORDS = (
 )
 # What a README says before a reference: "and cite the source article:", "请引用以下文章："
 _CITE_CUE = re.compile(r"\b(?:cite|citing)\b[^:：\n]{0,80}?[:：]|引用[^:：\n]{0,30}?[:：]", re.IGNORECASE)
-_CONTACT_PERSON = {
-    "en": re.compile(r"\bcontact\s+(?P<person>(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){0,4})"
-                     r"\s*(?:[.(,;:：]|\bat\b|\bvia\b|\bby\b|\bwith\b|\bfor\b|$)"),
-    "zh": re.compile(r"联系(?!我们|方式|作者)(?P<person>[\u4e00-\u9fff·]{2,12}?(?:博士|教授|老师|先生|女士|研究员)?)\s*(?:[。.，,；;：:（(]|$)"),
-}
+_CONTACT_PERSON = {code: re.compile(IMPORTED[code].importer["contact_person"]) for code in READ_LANGUAGES}
 _TITLE_ONLY = re.compile(r"(?:Dr|Prof|Mr|Ms|Mrs|Professor|Doctor)\.?")  # a title is not yet a name
 # Not a name, though it stands before a comma: "如有问题，…", "For questions, …".
 _NOT_A_NAME = r"(?!如|若|请|欢迎|有关|关于|对于|任何|感谢|谢谢|For\b|If\b|Please\b|Questions?\b|Contact\b)"
-_NAME_FIRST = {
-    "en": re.compile(_NOT_A_NAME + r"(?P<person>(?:(?:Dr|Prof)\.?\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,3})\s*[,，]\s*\S"),
-    "zh": re.compile(_NOT_A_NAME + r"(?P<person>[\u4e00-\u9fff·]{2,8}?(?:博士|教授|老师|先生|女士)?)\s*[,，、]\s*\S"),
-}
+_NAME_FIRST = {code: re.compile(_NOT_A_NAME + IMPORTED[code].importer["name_first"]) for code in READ_LANGUAGES}
 # A line that only switches to the README of another language ("English | 中文说明").
 _LANGUAGE_NAME = r"(?:English(?:\s+version)?|中文(?:说明|版本?)?|Chinese|简体中文|繁體中文|英文(?:版本?)?)"
 _LANGUAGE_SWITCH = re.compile(rf"{_LANGUAGE_NAME}(?:\s*\([^)\s]*\))?(?:\s*[|｜/·]\s*{_LANGUAGE_NAME}(?:\s*\([^)\s]*\))?)*")
 # The importer's own titles, where a README has none.
-CLAUSE_TITLE = {"en": "Terms of use", "zh": "使用条款"}
-REGION_TITLE = {"en": "Download", "zh": "下载地址"}
+CLAUSE_TITLE = {code: IMPORTED[code].importer["clause_title"] for code in READ_LANGUAGES}
+REGION_TITLE = {code: IMPORTED[code].importer["region_title"] for code in READ_LANGUAGES}
+PLACEHOLDERS = {code: IMPORTED[code].importer["placeholders"] for code in READ_LANGUAGES}
 # Words around a service's name in a mirror's label: "Kaggle at", "OneDrive download", "百度网盘下载链接".
 _LABEL_BEFORE = re.compile(r"^(?:(?:available|also|download(?:able)?|mirrored|hosted|get\s+it|find\s+it)\s+)*"
                            r"(?:(?:at|on|from|via|in)\s+)?", re.IGNORECASE)
@@ -219,7 +198,7 @@ class Section:
     lines: list[Line] = field(default_factory=list)
     kind: str = "clause"
     region: str | None = None
-    language: str = "en"
+    language: str = LATIN
 
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
@@ -385,7 +364,7 @@ def _restore_urls(text: str, urls: list[str]) -> str:
 def language_of(text: str) -> str:
     letters = [c for c in text if c.isalpha()]
     cjk = sum(1 for c in letters if _CJK.match(c))
-    return "zh" if letters and cjk / len(letters) > 0.2 else "en"
+    return HAN if letters and cjk / len(letters) > 0.2 else LATIN
 
 
 def _lines(raw: str, number: int) -> list[Line]:
@@ -646,7 +625,7 @@ def _untitled_paragraphs(lines: list[Line]) -> list[Half]:
     for line in lines:
         if any(c.isalpha() for c in _without_urls(line.text)):
             current = language_of(_without_urls(line.text))
-        by_language.setdefault(current or "en", []).append(line)  # a line of links goes with the text above it
+        by_language.setdefault(current or LATIN, []).append(line)  # a line of links goes with the text above it
     halves = []
     for language, found in by_language.items():
         links = [line for line in found if parse_mirror_line(line.text) or split_mirror_line(line.text)]
@@ -670,7 +649,7 @@ def _split_untitled(halves: list[Half]) -> list[Half]:
     out = []
     for index, half in enumerate(halves):
         first = half.sections[0].language
-        other = "zh" if first == "en" else "en"
+        other = HAN if first == LATIN else LATIN
         titled_other = any(h.language == other for i, h in enumerate(halves) if i != index)
         switch = next((i for i in range(1, len(half.sections))
                        if all(s.language == other for s in half.sections[i:])), None)
@@ -807,7 +786,7 @@ def parse_mirror_line(text: str) -> tuple[str, str, str | None] | None:
 
 # The heading of the files of a release, as `datasite export readme` writes it in each language.
 _RELEASE_TITLES = [re.compile("^" + re.escape(UI[lang]["files_of_release"]).replace(r"\{version\}", r"(?P<version>\S+)")
-                              .replace(r"\{date\}", r"(?P<date>\d{4}-\d{2}-\d{2})") + "$") for lang in LANGUAGES]
+                              .replace(r"\{date\}", r"(?P<date>\d{4}-\d{2}-\d{2})") + "$") for lang in READ_LANGUAGES]
 _FILE_ROW = re.compile(r"^\|\s*(?P<name>[^|]+?)\s*\|[^|]*?(?P<size>\d+) B\)?\s*\|\s*(?P<sha256>[0-9a-f]{64})\s*\|$")
 
 
@@ -1008,7 +987,7 @@ class Importer:
         for half in halves.values():
             self.drop_repeated_sections(half)
         self.pair_regions(halves)
-        for language in LANGUAGES:
+        for language in READ_LANGUAGES:
             if language not in halves:
                 other = next(iter(halves))
                 self.warn(None, f"no {language} half: its texts are {other} only (shown on the {other} pages "
@@ -1070,7 +1049,7 @@ class Importer:
         for index in range(max(map(len, lists))):
             pair = [sections[index] for sections in lists if index < len(sections)]
             known = next((s.region for s in pair if s.region in ("china", "international")), None)
-            english = next((s for s in pair if s.title and language_of(s.title) == "en"), None)
+            english = next((s for s in pair if s.title and language_of(s.title) == LATIN), None)
             region = ids.make(known or (slug(english.title) if english else "") or
                               ("download" if index == 0 else f"download-{index + 1}"))
             for section in pair:
@@ -1082,26 +1061,26 @@ class Importer:
 
     def passage(self, pair: dict[str, str | None], what: str, number: int | None) -> dict:
         """A text as its author wrote it: in every language, or in those it was written in (`only`)."""
-        present = [lang for lang in LANGUAGES if pair.get(lang)]
+        present = [lang for lang in READ_LANGUAGES if pair.get(lang)]
         text = {lang: pair[lang] for lang in present}
-        if len(present) < len(LANGUAGES) and len(self.by_language) == len(LANGUAGES):
-            missing = [lang for lang in LANGUAGES if lang not in present]
+        if len(present) < len(READ_LANGUAGES) and len(self.by_language) == len(READ_LANGUAGES):
+            missing = [lang for lang in READ_LANGUAGES if lang not in present]
             self.warn(number, f"{what} is written in {', '.join(present)} only: shown on the {', '.join(present)} "
                               f"pages alone (translate it, and remove `only`, to show it on the {', '.join(missing)} "
                               "ones)")
-        if len(present) < len(LANGUAGES):
+        if len(present) < len(READ_LANGUAGES):
             text["only"] = present
         return text
 
     def line_pair(self, pair: dict[str, str | None], what: str, number: int | None, path: tuple) -> dict:
         """A title, name or label in every language: one the README lacks is a copy, to translate."""
         present = {lang: v for lang, v in pair.items() if v}
-        for lang in LANGUAGES:
+        for lang in READ_LANGUAGES:
             if not pair.get(lang):
                 source, value = next(iter(present.items()))
                 pair[lang] = value
                 self.copy(path, number, f"the {lang} text of {what} is a copy of the {source} one ('{value[:60]}')")
-        return {lang: pair[lang] for lang in LANGUAGES}
+        return {lang: pair[lang] for lang in READ_LANGUAGES}
 
     # --- names and titles ----------------------------------------------------------------------
 
@@ -1110,7 +1089,7 @@ class Importer:
         the title without its "Download and License of" words. Never a name from a list of other
         datasets ("including but not limited to “A”, “B”")."""
         names, lines = {}, {}
-        for lang in LANGUAGES:
+        for lang in READ_LANGUAGES:
             half = self.by_language.get(lang)
             if half is None:
                 continue
@@ -1120,16 +1099,16 @@ class Importer:
                     names[lang], lines[lang] = found.group("name").strip(), line.number
                     self.represented.discard(line.number)
                     break
-        for lang in LANGUAGES:
+        for lang in READ_LANGUAGES:
             half = self.by_language.get(lang)
             if lang not in names and half is not None and half.title:
                 names[lang], lines[lang] = _title_name(half.title), half.number
         if not names:
-            names = {lang: "TODO: the dataset's name" for lang in LANGUAGES}
+            names = {lang: PLACEHOLDERS[lang]["name"] for lang in READ_LANGUAGES}
             self.warn(None, "no name found (no '# Title' and no \"name the data source as …\"): fill in `name`")
             return names
         first = min(lines.values()) if lines else None
-        how = "; ".join(f"{lang} from line {lines[lang]}" for lang in LANGUAGES if lang in lines)
+        how = "; ".join(f"{lang} from line {lines[lang]}" for lang in READ_LANGUAGES if lang in lines)
         self.infer(("name",), first, f"the name users are asked to give the data ({how})")
         return self.line_pair(names, "the name", first, ("name",))
 
@@ -1142,7 +1121,7 @@ class Importer:
         return self.line_pair(titles, "the title", number, ("title",))
 
     def identifier(self, names: dict, titles: dict) -> str:
-        candidates = [names.get("en", ""), titles.get("en", "")]
+        candidates = [names.get(LATIN, ""), titles.get(LATIN, "")]
         if self.folder is not None:
             candidates.append(self.folder.name)
         ident = next((slug(c) for c in candidates if slug(c) and "todo" not in slug(c)), "dataset")
@@ -1157,14 +1136,14 @@ class Importer:
         descriptions = {}
         about = next((c for c in clauses if any(_ABOUT.search(t) for t in c["title"].values() if isinstance(t, str))
                       and all(c["body"].get(lang) for lang in self.by_language)), None)
-        for lang in [lang for lang in LANGUAGES if lang in self.by_language]:
-            stop = ". " if lang == "en" else "。"
+        for lang in [lang for lang in READ_LANGUAGES if lang in self.by_language]:
+            stop, joiner = IMPORTED[lang].importer["sentence_end"], IMPORTED[lang].importer["sentence_joiner"]
             if about:  # "About the data" / "数据简介": its first sentences say what the data is
                 text = ""
                 for sentence in _sentences(about["body"][lang]):
                     if reading_length(text) >= DESCRIPTION_MINIMUM or len(text) + len(sentence) > 600:
                         break
-                    text += (" " if lang == "en" and text else "") + sentence
+                    text += (joiner if text else "") + sentence
                 if reading_length(text) >= DESCRIPTION_MINIMUM:
                     descriptions[lang] = text
                     continue
@@ -1179,7 +1158,7 @@ class Importer:
                 text += stop + names[lang]
             descriptions[lang] = text if len(text) <= 600 else text[:599].rstrip() + "…"
         if about and len(descriptions) == len(self.by_language):
-            self.infer(("description",), None, f"the first sentences of '{about['title'].get('en') or about['title'].get('zh')}'"
+            self.infer(("description",), None, f"the first sentences of '{about['title'].get(LATIN) or about['title'].get(HAN)}'"
                                                ": is that what the data is, in a sentence or two?")
         else:
             self.infer(("description",), None, "made from the name and the first sentence of the terms: write one or "
@@ -1241,15 +1220,15 @@ class Importer:
         return site_url, self.passage(texts, "the text before the first section", min(first.values()))
 
     def clauses(self) -> list[dict]:
-        en, zh = self.sections("en", "clause"), self.sections("zh", "clause")
+        en, zh = self.sections(LATIN, "clause"), self.sections(HAN, "clause")
         pairs = align(en, zh) if en and zh else [(s, None) for s in en] + [(None, s) for s in zh]
         clauses, ids = [], Ids()
         for index, (first, second) in enumerate(pairs):
-            present = {"en": first, "zh": second}
+            present = {LATIN: first, HAN: second}
             section = first or second
             number = section.number
             clause_id = ids.make(slug(first.title if first else "") or slug(second.title if second else "")
-                                 or (slug(CLAUSE_TITLE["en"]) if not section.title else f"clause-{index + 1}"))
+                                 or (slug(CLAUSE_TITLE[LATIN]) if not section.title else f"clause-{index + 1}"))
             if not section.title:  # paragraphs without a heading: the title is the import's
                 titles = {lang: CLAUSE_TITLE[lang] for lang, s in present.items() if s}
                 self.infer(("clauses", index, "title"), number, "the text has no heading: its title is datasite's")
@@ -1257,12 +1236,12 @@ class Importer:
                 titles = {lang: s.title for lang, s in present.items() if s}
             bodies = {lang: s.text() or s.title for lang, s in present.items() if s}
             body = self.passage(bodies, f"section '{section.title or titles[next(iter(titles))]}'", number)
-            title = {lang: titles[lang] for lang in LANGUAGES if lang in titles}
+            title = {lang: titles[lang] for lang in READ_LANGUAGES if lang in titles}
             if "only" in body:
                 title["only"] = body["only"]
-            if first and second and invariant_tokens(body["en"]) != invariant_tokens(body["zh"]):
-                only_en = sorted(invariant_tokens(body["en"]) - invariant_tokens(body["zh"]))
-                only_zh = sorted(invariant_tokens(body["zh"]) - invariant_tokens(body["en"]))
+            if first and second and invariant_tokens(body[LATIN]) != invariant_tokens(body[HAN]):
+                only_en = sorted(invariant_tokens(body[LATIN]) - invariant_tokens(body[HAN]))
+                only_zh = sorted(invariant_tokens(body[HAN]) - invariant_tokens(body[LATIN]))
                 self.warn(second.number, f"sections '{first.title}' and '{second.title}' differ in numbers or links "
                                          f"(only in en: {', '.join(only_en) or '-'}; only in zh: "
                                          f"{', '.join(only_zh) or '-'}); `datasite check` will ask you to fix it")
@@ -1270,7 +1249,7 @@ class Importer:
         if not clauses:
             self.warn(None, "no terms found: add clauses to dataset.yml")
             clauses.append({"id": "terms", "title": dict(CLAUSE_TITLE),
-                            "body": {"en": "TODO: the terms of use.", "zh": "TODO：使用条款。"}})
+                            "body": {lang: PLACEHOLDERS[lang]["terms"] for lang in READ_LANGUAGES}})
         return clauses
 
     def license(self, clauses: list[dict]) -> dict:
@@ -1281,18 +1260,17 @@ class Importer:
             spdx = _creative_commons(short)[0] if _LICENSE.fullmatch(short) else short
             return {"name": self.line_pair(names, "the license's name", None, ("license", "name")), "short": short,
                     "spdx": spdx, "url": url}
-        text = {lang: "\n".join(c["body"].get(lang, "") for c in clauses) for lang in LANGUAGES}
-        found = _LICENSE.search(text["en"]) or _LICENSE.search(text["zh"])
+        text = {lang: "\n".join(c["body"].get(lang, "") for c in clauses) for lang in READ_LANGUAGES}
+        found = _LICENSE.search(text[LATIN]) or _LICENSE.search(text[HAN])
         if not found:
             self.warn(None, "no Creative Commons license found: fill in `license`")
-            return {"name": {"en": "TODO: the license's name", "zh": "TODO：许可协议的名称"}, "short": "TODO",
+            return {"name": {lang: PLACEHOLDERS[lang]["license"] for lang in READ_LANGUAGES}, "short": "TODO",
                     "spdx": "TODO", "url": f"https://{PLACEHOLDER_HOST}/license"}
         short = re.sub(r"\s+", " ", found.group(0).replace("CCBY", "CC BY"))
         spdx, url = _creative_commons(short)
         names = {}
-        for lang, pattern in (("en", r"(?:under|by) the ([^;()\n]+?)\s*\(\s*" + re.escape(short)),
-                              ("zh", r"(?:遵循|采用)([^。；（(\n]+?)\s*[（(]\s*" + re.escape(short))):
-            match = re.search(pattern, text[lang])
+        for lang in READ_LANGUAGES:
+            match = re.search(IMPORTED[lang].importer["license_name"] + re.escape(short), text[lang])
             names[lang] = match.group(1).strip() if match else short
         self.infer(("license",), None, f"read as {short} ({spdx}, {url}) from the text of the terms")
         return {"name": names, "short": short, "spdx": spdx, "url": url}
@@ -1302,7 +1280,7 @@ class Importer:
         or the notice; and the one manuscripts in Chinese cite, where the README names another."""
         found: dict[str, tuple[Reference, int, str]] = {}
         unread: tuple[int, str] | None = None
-        for lang in LANGUAGES:
+        for lang in READ_LANGUAGES:
             for lines, segment, cited in self.reference_segments(lang):
                 number = lines[0]
                 reference = parse_bibtex(segment) if segment.lstrip().startswith("@") else reference_in(segment)
@@ -1310,31 +1288,31 @@ class Importer:
                     if unread is None and (find_dois(segment) or re.search(r"\b(?:19|20)\d\d\b", segment)):
                         unread = (number, segment)
                     continue
-                key = "zh" if reference.chinese else "en"
+                key = HAN if reference.chinese else LATIN
                 # A line of a citation section with the article's own reference (in either half) is
                 # the article; a further reference there (a second BibTeX entry) is a publication.
                 if cited and (key not in found or found[key][0].as_article() == reference.as_article()):
                     self.article_lines |= set(lines)
                     self.represented |= set(lines)
                 found.setdefault(key, (reference, number, segment))
-        if "en" not in found and "zh" in found:
-            found["en"] = found.pop("zh")  # the only article there is, whatever its language
-        if "en" not in found:
+        if LATIN not in found and HAN in found:
+            found[LATIN] = found.pop(HAN)  # the only article there is, whatever its language
+        if LATIN not in found:
             if unread:
                 self.warn(unread[0], f"a reference datasite could not read: '{_one_line(unread[1], 120)}': fill in `article`")
             else:
                 self.warn(None, "no source article found: fill in `article`")
             return {"authors": [{"family": "TODO", "given": "TODO"}], "title": "TODO: the article to cite",
                     "journal": "TODO", "year": self.placeholder_year()}, None
-        reference, number, segment = found["en"]
+        reference, number, segment = found[LATIN]
         self.infer(("article",), number, f"read as a reference ({reference.style}) from '{_one_line(segment, 100)}': are "
                                          "the authors, title, journal, year and DOI right?")
         article = reference.as_article()
         translated = None
-        if "zh" in found and found["zh"][0].as_article() != article:
-            reference, number, segment = found["zh"]
-            translated = {"zh": reference.as_article()}
-            self.infer(("article_for", "zh"), number, f"the article manuscripts in Chinese cite, read as a reference "
+        if HAN in found and found[HAN][0].as_article() != article:
+            reference, number, segment = found[HAN]
+            translated = {HAN: reference.as_article()}
+            self.infer(("article_for", HAN), number, f"the article manuscripts in Chinese cite, read as a reference "
                                                       f"({reference.style}) from '{_one_line(segment, 100)}'")
         return article, translated
 
@@ -1367,7 +1345,7 @@ class Importer:
                     continue
                 entry = _CITATION_ENTRY.match(line.text)
                 if entry and any(line.text[entry.start():].lstrip("-*• ").startswith(UI[other]["the_dataset"])
-                                 for other in LANGUAGES):
+                                 for other in READ_LANGUAGES):
                     continue  # the dataset's own citation, as the export writes it
                 yield [line.number], _CITE_CUE.split(line.text[entry.end():] if entry else line.text)[-1].strip(), True
         for line in lines:
@@ -1386,7 +1364,7 @@ class Importer:
         region_lines: dict[str, int] = {}
         notes: dict[str, dict[str, list[str]]] = {}
         note_lines: dict[str, int] = {}
-        for lang in LANGUAGES:
+        for lang in READ_LANGUAGES:
             for section in self.sections(lang, "mirrors"):
                 region_titles.setdefault(section.region, {})[lang] = section.title or REGION_TITLE[lang]
                 region_lines.setdefault(section.region, section.number)
@@ -1423,7 +1401,7 @@ class Importer:
             entry = {"id": region, "title": self.line_pair(titles, f"the title of region '{region}'",
                                                            region_lines[region], ("regions", index, "title"))}
             if region == "china":
-                entry["first_for_languages"] = ["zh"]
+                entry["first_for_languages"] = [HAN]
             if region in ("china", "international"):
                 said = "in China (listed first on the Chinese pages)" if region == "china" else "outside China"
                 self.infer(("regions", index), region_lines[region], f"read from its title as the mirrors for readers "
@@ -1438,7 +1416,7 @@ class Importer:
         result, ids = [], Ids({r["id"] for r in regions})
         for mirror in mirrors.values():
             index = len(result)
-            if len(mirror.labels) < len(LANGUAGES) and len(self.by_language) == len(LANGUAGES):
+            if len(mirror.labels) < len(READ_LANGUAGES) and len(self.by_language) == len(READ_LANGUAGES):
                 self.warn(next(iter(mirror.lines.values())),
                           f"mirror {mirror.url} is listed in {', '.join(mirror.labels)} only")
             codes = {code for code, _ in mirror.codes.values()}
@@ -1447,7 +1425,7 @@ class Importer:
                 details = "; ".join(f"{lang}: {c} (line {n})" for lang, (c, n) in mirror.codes.items())
                 query = parse_qs(urlsplit(mirror.url).query)
                 in_url = next((v[0] for k, v in query.items() if k.lower() in ("pwd", "password", "code")), None)
-                code = in_url if in_url in codes else mirror.codes.get("en", next(iter(mirror.codes.values())))[0]
+                code = in_url if in_url in codes else mirror.codes.get(LATIN, next(iter(mirror.codes.values())))[0]
                 self.warn(min(n for _, n in mirror.codes.values()),
                           f"mirror {mirror.url} has different codes: {details}; kept {code}")
                 self.infer(("mirrors", index, "code"), min(n for _, n in mirror.codes.values()),
@@ -1462,7 +1440,7 @@ class Importer:
                 said = "; ".join(f"'{mirror.labels[lang]}' from '{written}'" for lang, written in changed.items())
                 self.infer(("mirrors", index, "label"), first_line, f"the service's name, without the words around "
                                                                     f"it: {said}")
-            base = slug(label["en"]) or slug(urlsplit(mirror.url).hostname or "") or "mirror"
+            base = slug(label[LATIN]) or slug(urlsplit(mirror.url).hostname or "") or "mirror"
             entry = {"id": ids.make(base), "region": mirror.region, "label": label, "url": mirror.url}
             if code:
                 entry["code"] = code
@@ -1493,12 +1471,12 @@ class Importer:
             self.infer(path, title, f"the README lists no mirror: the repository {url} (git's remote origin)")
             host = urlsplit(url).hostname or "repository"
             label = {"github.com": "GitHub", "gitlab.com": "GitLab", "gitee.com": "Gitee"}.get(host, host)
-            mirror_label = {"en": label, "zh": label}
+            mirror_label = {lang: label for lang in READ_LANGUAGES}
         else:
             url = f"https://{PLACEHOLDER_HOST}/download"
             self.warn(title, "no mirror list and no git remote: mirror 'download' is a placeholder; "
                              "fill in `mirrors` in dataset.yml")
-            mirror_label = {"en": "Download", "zh": "下载"}
+            mirror_label = {lang: IMPORTED[lang].importer["download_label"] for lang in READ_LANGUAGES}
         region = {"id": "repository", "title": dict(REGION_TITLE)}
         return regions + [region], [{"id": "download", "region": "repository", "label": mirror_label, "url": url}]
 
@@ -1507,7 +1485,7 @@ class Importer:
     def contact(self) -> dict:
         contact: dict = {"person": {}, "intro": {}}
         number = None
-        for lang in LANGUAGES:
+        for lang in READ_LANGUAGES:
             lines = [line for section in self.sections(lang, "contact") for line in section.lines]
             intro = []
             for line in lines:
@@ -1544,28 +1522,28 @@ class Importer:
             self.infer(("contact", "person"), number, "the person named in the contact's first line")
         else:
             self.warn(None, "no contact person found: fill in `contact.person`")
-            contact["person"] = {"en": "TODO: whom to contact", "zh": "TODO：联系人"}
+            contact["person"] = {lang: PLACEHOLDERS[lang]["person"] for lang in READ_LANGUAGES}
         return {key: contact[key] for key in ("person", "intro", "email", "wechat", "url") if key in contact}
 
     def listed(self) -> list[dict]:
         """Publications, paired line by line; references in a citation section other than the
         formats datasite itself writes (APA, GB/T, the dataset) are publications too."""
-        for section in self.sections("en", "citation") + self.sections("zh", "citation"):
+        for section in self.sections(LATIN, "citation") + self.sections(HAN, "citation"):
             self.represented |= {line.number for line in section.lines if _CITATION_ENTRY.match(line.text)}
-        lead_ins = {line.number for lang in LANGUAGES for s in self.sections(lang, "citation") for line in s.lines
+        lead_ins = {line.number for lang in READ_LANGUAGES for s in self.sections(lang, "citation") for line in s.lines
                     if self.article_lines and _CITE_CUE.search(line.text)
                     and not line.text[_CITE_CUE.search(line.text).end():].strip()}
         self.represented |= lead_ins  # "please cite:" above the article's reference: the cite page says it
         lines = {lang: [line for s in self.sections(lang, "publications") for line in s.lines]
                  + [line for s in self.sections(lang, "citation") for line in s.lines
                     if not _CITATION_ENTRY.match(line.text) and line.number not in self.article_lines | lead_ins]
-                 for lang in LANGUAGES}
+                 for lang in READ_LANGUAGES}
         self.represented |= {line.number for found in lines.values() for line in found
                              if line.text.lstrip().startswith(("```", "~~~"))}  # a code block's fences
         lines = {lang: _blocks(found) for lang, found in lines.items()}
         out = []
-        for index in range(max(len(lines["en"]), len(lines["zh"]))):
-            pair = {lang: lines[lang][index] if index < len(lines[lang]) else None for lang in LANGUAGES}
+        for index in range(max(len(lines[LATIN]), len(lines[HAN]))):
+            pair = {lang: lines[lang][index] if index < len(lines[lang]) else None for lang in READ_LANGUAGES}
             present = next(line for line in pair.values() if line is not None)
             text = self.passage({lang: line.text if line else None for lang, line in pair.items()},
                                 "a publication", present.number)
@@ -1575,7 +1553,7 @@ class Importer:
     def related(self) -> list[dict]:
         found: dict[str, dict] = {}
         lines: dict[str, int] = {}
-        for lang in LANGUAGES:
+        for lang in READ_LANGUAGES:
             for section in self.sections(lang, "related"):
                 last = None
                 for line in section.lines:
@@ -1608,12 +1586,12 @@ class Importer:
     def releases(self) -> list[dict]:
         """The files of a release, from the table `datasite export readme` writes."""
         out = []
-        for lang in LANGUAGES:
+        for lang in READ_LANGUAGES:
             for section in self.sections(lang, "release"):
                 for line in section.lines:
                     if line.text.startswith("|") and line.text.endswith("|"):
                         self.represented.add(line.number)  # a row of the table, its header or its rule
-        for section in self.sections(LANGUAGES[0], "release") or self.sections(LANGUAGES[1], "release"):
+        for section in self.sections(READ_LANGUAGES[0], "release") or self.sections(READ_LANGUAGES[1], "release"):
             title = next(m for m in (p.match(section.title) for p in _RELEASE_TITLES) if m)
             files = []
             for line in section.lines:

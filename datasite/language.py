@@ -32,6 +32,7 @@ class Language:
     label_separator: str  # between a label and its value ("Website: …")
     readme: dict[str, str]  # the README's own words
     words: dict[str, str]  # the pages' interface words
+    importer: dict | None = None  # how `datasite import` reads a README half in it (importer.py), if it does
 
 
 class LanguageDataError(Exception):
@@ -46,7 +47,8 @@ def _record(path: Path) -> Language:
                         han=bool(data.get("han")), metadata=bool(data.get("metadata")), segmenter=data.get("segmenter"),
                         search_scripts=tuple(data.get("search_scripts") or ()),
                         list_separator=typography["list_separator"], label_separator=typography["label_separator"],
-                        readme=dict(data["readme"]), words=dict(data["words"]))
+                        readme=dict(data["readme"]), words=dict(data["words"]),
+                        importer=data.get("importer"))
     except (KeyError, TypeError) as exc:
         raise LanguageDataError(f"{path}: missing {exc}") from None
 

@@ -22,8 +22,6 @@ from msgspec import Meta, Struct, defstruct, field
 from .language import DEFAULT_SITE, KNOWN
 from .hosts import ascii_host, label_scripts, mixed_script_label
 
-LANGUAGES: tuple[str, ...] = DEFAULT_SITE
-"""The languages of a dataset.yml that names none (`Dataset.languages` are a site's own)."""
 
 ALLOWED_SCHEMES = ("https", "http")
 
