@@ -17,6 +17,7 @@ unchanged, that data is imported exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -902,6 +903,125 @@ class Ids:
 
 # --- the importer ------------------------------------------------------------------------------
 
+# --- the stages: read -> pair -> extract -> audit ----------------------------------------------
+# read: split_halves (text -> halves, as written); pair: pair_halves (halves -> one per language,
+# mirror sections paired into regions); extract: Importer (the paired halves -> dataset.yml's
+# data, with what to review); audit: audit (nothing of the input lost). Each stage says what it
+# decided in Notes; the git lookup is passed in (repository.remote_origin by default).
+
+@dataclass
+class Notes:
+    """What a stage tells the maintainer, by line (None: the whole README), and the input lines
+    whose content it put in a field other than as text."""
+    warnings: list[tuple[int | None, str]] = field(default_factory=list)
+    represented: set[int] = field(default_factory=set)
+
+    def warn(self, line: int | None, message: str) -> None:
+        self.warnings.append((line, message))
+
+
+def pair_halves(halves: list[Half]) -> tuple[dict[str, Half], Notes]:
+    """Stage 2: the halves as read -> one half per language (a second half of a language adds
+    its sections to the first), tables of mirrors read as mirror lines, sections classified, a
+    section pasted twice kept once, mirror sections paired by position into regions. The halves
+    given are left as they are."""
+    notes = Notes()
+    paired: dict[str, Half] = {}
+    for read in halves:
+        half = dataclasses.replace(read, sections=[dataclasses.replace(s, lines=list(s.lines)) for s in read.sections],
+                                   preamble=list(read.preamble))
+        for section in half.sections:
+            if not any(pattern.match(section.title) for pattern in _RELEASE_TITLES):
+                section.lines = table_rows(section.lines, notes)
+            classify(section)
+        if half.language in paired:
+            notes.warn(half.number, f"a second {half.language} half ('{half.title}'): its sections are added "
+                                    "to the first one")
+            paired[half.language].sections += half.sections
+            paired[half.language].preamble += half.preamble
+        else:
+            paired[half.language] = half
+    for half in paired.values():
+        drop_repeated_sections(half, notes)
+    pair_regions(paired)
+    for language in READ_LANGUAGES:
+        if language not in paired and paired:
+            other = next(iter(paired))
+            notes.warn(None, f"no {language} half: its texts are {other} only (shown on the {other} pages "
+                             f"alone), its titles and labels copies of the {other} ones to translate")
+    return paired, notes
+
+
+def table_rows(lines: list[Line], notes: Notes) -> list[Line]:
+    """A Markdown table of mirrors (`| Service | Link | Code |`) as mirror lines, a row each:
+    "Service: link (code: ab12)". A table without links is text, as written."""
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        block = []
+        while index + len(block) < len(lines) and _TABLE_ROW.fullmatch(lines[index + len(block)].text):
+            block.append(lines[index + len(block)])
+        rows = [_cells(line.text) for line in block]
+        if len(block) < 3 or not _TABLE_RULE.fullmatch(block[1].text) \
+                or not any(len(_web_urls(" ".join(row))) for row in rows[2:]):
+            out += block or [lines[index]]
+            index += len(block) or 1
+            continue
+        header = rows[0]
+        notes.represented |= {block[0].number, block[1].number}  # (the table's head: read, not text)
+        code_column = next((i for i, h in enumerate(header) if _CODE_HEADER.search(h)), None)
+        for line, row in zip(block[2:], rows[2:]):
+            urls = [i for i, cell in enumerate(row) if len(_web_urls(cell)) == 1]
+            if len(urls) != 1:
+                out.append(line)  # not a mirror's row: kept as written
+                continue
+            url = _web_urls(row[urls[0]])[0]
+            code = row[code_column].strip("`'\" ") if code_column is not None and code_column < len(row) else ""
+            code = code if re.fullmatch(r"[A-Za-z0-9]{2,12}", code) else ""
+            labels = [cell for i, cell in enumerate(row) if i not in (urls[0], code_column)
+                      and any(c.isalpha() for c in cell)]
+            label = labels[0] if labels else _without_urls(row[urls[0]]).strip(" ()（）") or urlsplit(url).hostname
+            for name, cell in zip(header, row):
+                if cell and cell not in (label, row[urls[0]], row[code_column] if code_column is not None else None) \
+                        and cell.strip("-—–/ "):
+                    notes.warn(line.number, f"not imported: the '{name}' column of the mirror table ('{cell[:40]}')")
+            text = f"{label}: {url}" + (f" (code: {code})" if code else "")
+            out.append(Line(line.number, text))
+        index += len(block)
+    return out
+
+
+def drop_repeated_sections(half: Half, notes: Notes) -> None:
+    """A section pasted twice into one half is one section (the other half has it once)."""
+    seen: dict[tuple[str, str], Section] = {}
+    kept = []
+    for section in half.sections:
+        key = (section.title, section.text())
+        if key in seen and section.text():
+            notes.warn(section.number, f"section '{section.title}' repeats the one at line {seen[key].number} "
+                                      "word for word: imported once")
+            notes.represented |= {line.number for line in section.lines}
+            continue
+        seen[key] = section
+        kept.append(section)
+    half.sections = kept
+
+
+def pair_regions(halves: dict[str, Half]) -> None:
+    """Mirror sections are paired by position; a region named in either half names both, and
+    each pair is a region of its own ("china", "china-2")."""
+    lists = [[s for s in half.sections if s.kind == "mirrors"] for half in halves.values()]
+    ids = Ids()
+    for index in range(max(map(len, lists))):
+        pair = [sections[index] for sections in lists if index < len(sections)]
+        known = next((s.region for s in pair if s.region in ("china", "international")), None)
+        english = next((s for s in pair if s.title and language_of(s.title) == LATIN), None)
+        region = ids.make(known or (slug(english.title) if english else "") or
+                          ("download" if index == 0 else f"download-{index + 1}"))
+        for section in pair:
+            section.region = region
+
+
 class Importer:
     """One README read into the data of a dataset.yml, with a warning for each decision to make
     and a review item for each value not read verbatim (see `datasite.review`)."""
@@ -918,44 +1038,7 @@ class Importer:
         self.license_lines: dict[str, re.Match] = {}
         self.switches: set[int] = set()  # lines that link the README of another language: left out
         self.article_lines: set[int] = set()  # lines of a citation section read as the article
-        self.halves = split_halves(text, name)
-
-    def table_rows(self, lines: list[Line]) -> list[Line]:
-        """A Markdown table of mirrors (`| Service | Link | Code |`) as mirror lines, a row each:
-        "Service: link (code: ab12)". A table without links is text, as written."""
-        out: list[Line] = []
-        index = 0
-        while index < len(lines):
-            block = []
-            while index + len(block) < len(lines) and _TABLE_ROW.fullmatch(lines[index + len(block)].text):
-                block.append(lines[index + len(block)])
-            rows = [_cells(line.text) for line in block]
-            if len(block) < 3 or not _TABLE_RULE.fullmatch(block[1].text) \
-                    or not any(len(_web_urls(" ".join(row))) for row in rows[2:]):
-                out += block or [lines[index]]
-                index += len(block) or 1
-                continue
-            header = rows[0]
-            code_column = next((i for i, h in enumerate(header) if _CODE_HEADER.search(h)), None)
-            for line, row in zip(block[2:], rows[2:]):
-                urls = [i for i, cell in enumerate(row) if len(_web_urls(cell)) == 1]
-                if len(urls) != 1:
-                    out.append(line)  # not a mirror's row: kept as written
-                    continue
-                url = _web_urls(row[urls[0]])[0]
-                code = row[code_column].strip("`'\" ") if code_column is not None and code_column < len(row) else ""
-                code = code if re.fullmatch(r"[A-Za-z0-9]{2,12}", code) else ""
-                labels = [cell for i, cell in enumerate(row) if i not in (urls[0], code_column)
-                          and any(c.isalpha() for c in cell)]
-                label = labels[0] if labels else _without_urls(row[urls[0]]).strip(" ()（）") or urlsplit(url).hostname
-                for name, cell in zip(header, row):
-                    if cell and cell not in (label, row[urls[0]], row[code_column] if code_column is not None else None) \
-                            and cell.strip("-—–/ "):
-                        self.warn(line.number, f"not imported: the '{name}' column of the mirror table ('{cell[:40]}')")
-                text = f"{label}: {url}" + (f" (code: {code})" if code else "")
-                out.append(Line(line.number, text))
-            index += len(block)
-        return out
+        self.halves = split_halves(text, name)  # stage 1, read (kept as read: the audit compares with it)
 
     def warn(self, line: int | None, message: str) -> None:
         self.warnings.append(f"{self.name}:{line}: {message}" if line else f"{self.name}: {message}")
@@ -970,28 +1053,15 @@ class Importer:
     def copy(self, path: tuple, line: int | None, why: str) -> None:
         self.review.append(Review(path, "copied", self.where(line), why))
 
+    def take(self, notes: Notes) -> None:
+        """A stage's notes, as this README's warnings."""
+        self.warnings += [f"{self.name}:{line}: {message}" if line else f"{self.name}: {message}"
+                          for line, message in notes.warnings]
+        self.represented |= notes.represented
+
     def run(self) -> ImportResult:
-        halves: dict[str, Half] = {}
-        for half in self.halves:
-            for section in half.sections:
-                if not any(pattern.match(section.title) for pattern in _RELEASE_TITLES):
-                    section.lines = self.table_rows(section.lines)
-                classify(section)
-            if half.language in halves:
-                self.warn(half.number, f"a second {half.language} half ('{half.title}'): its sections are added "
-                                       "to the first one")
-                halves[half.language].sections += half.sections
-                halves[half.language].preamble += half.preamble
-            else:
-                halves[half.language] = half
-        for half in halves.values():
-            self.drop_repeated_sections(half)
-        self.pair_regions(halves)
-        for language in READ_LANGUAGES:
-            if language not in halves:
-                other = next(iter(halves))
-                self.warn(None, f"no {language} half: its texts are {other} only (shown on the {other} pages "
-                                f"alone), its titles and labels copies of the {other} ones to translate")
+        halves, notes = pair_halves(self.halves)
+        self.take(notes)
         self.by_language = halves
         data: dict = {"id": "", "name": {}, "title": {}, "description": {}}
         site_url, notice = self.preamble()
@@ -1022,38 +1092,8 @@ class Importer:
         releases = self.releases()
         if releases:
             data["releases"] = releases
-        self.check_nothing_lost(data)
+        self.take(audit(data, self.halves, self.represented, self.switches))
         return ImportResult(data, self.warnings, review_items(data, self.review))
-
-    def drop_repeated_sections(self, half: Half) -> None:
-        """A section pasted twice into one half is one section (the other half has it once)."""
-        seen: dict[tuple[str, str], Section] = {}
-        kept = []
-        for section in half.sections:
-            key = (section.title, section.text())
-            if key in seen and section.text():
-                self.warn(section.number, f"section '{section.title}' repeats the one at line {seen[key].number} "
-                                          "word for word: imported once")
-                self.represented |= {line.number for line in section.lines}
-                continue
-            seen[key] = section
-            kept.append(section)
-        half.sections = kept
-
-    @staticmethod
-    def pair_regions(halves: dict[str, Half]) -> None:
-        """Mirror sections are paired by position; a region named in either half names both, and
-        each pair is a region of its own ("china", "china-2")."""
-        lists = [[s for s in half.sections if s.kind == "mirrors"] for half in halves.values()]
-        ids = Ids()
-        for index in range(max(map(len, lists))):
-            pair = [sections[index] for sections in lists if index < len(sections)]
-            known = next((s.region for s in pair if s.region in ("china", "international")), None)
-            english = next((s for s in pair if s.title and language_of(s.title) == LATIN), None)
-            region = ids.make(known or (slug(english.title) if english else "") or
-                              ("download" if index == 0 else f"download-{index + 1}"))
-            for section in pair:
-                section.region = region
 
     def sections(self, language: str, kind: str) -> list[Section]:
         half = self.by_language.get(language)
@@ -1603,33 +1643,38 @@ class Importer:
 
     # --- the guarantee ------------------------------------------------------------------------------
 
-    def check_nothing_lost(self, data: dict) -> None:
-        """Every URL, email, code and line of the input is in the output, or named here.
 
-        Linear in the size of the README: output lines and tokens go into sets once."""
-        strings = text_values(data)
-        lines_out = {line.strip() for text in strings for line in text.split("\n")}
-        tokens_out = set(strings)
-        for text in strings:
-            tokens_out |= {url for _, _, url in find_urls(text)}
-            tokens_out |= {email for _, _, email in find_emails(text)}
-            tokens_out |= set(_CODE.findall(text))
-        for half in self.halves:
-            for line in half.preamble + [line for section in half.sections for line in section.lines]:
-                if line.number not in self.switches or line.number in self.represented - self.switches:
-                    self._check_line(line, lines_out, tokens_out)
+def audit(data: dict, halves: list[Half], represented: set[int], switches: set[int]) -> Notes:
+    """Stage 4: every URL, email, code and line of the input (`halves`, as read) is in the
+    output `data`, or named in a warning. `represented`: lines whose content is in a field other
+    than as text; `switches`: lines that only link another language's README.
 
-    def _check_line(self, line: Line, lines_out: set[str], tokens_out: set[str]) -> None:
-        """A line is kept verbatim in a field, or it is a value datasite keeps in its own field (a
-        mirror line, "Email: address", a citation format it writes itself); its links, emails and
-        codes are in the output either way."""
-        missing = [url for _, _, url in find_urls(line.text) if url not in tokens_out and doi_of_url(url) not in tokens_out]
-        missing += [e for _, _, e in find_emails(line.text) if e not in tokens_out]
-        missing += [c for c in _CODE.findall(line.text) if c not in tokens_out]
-        if missing:
-            self.warn(line.number, f"not imported: {', '.join(missing)} (in '{line.text[:60]}')")
-        elif line.number not in self.represented and line.text.strip() not in lines_out:
-            self.warn(line.number, f"paragraph not imported: '{line.text[:60]}…'")
+    Linear in the size of the README: output lines and tokens go into sets once."""
+    strings = text_values(data)
+    lines_out = {line.strip() for text in strings for line in text.split("\n")}
+    tokens_out = set(strings)
+    for text in strings:
+        tokens_out |= {url for _, _, url in find_urls(text)}
+        tokens_out |= {email for _, _, email in find_emails(text)}
+        tokens_out |= set(_CODE.findall(text))
+    notes = Notes()
+    for half in halves:
+        for line in half.preamble + [line for section in half.sections for line in section.lines]:
+            if line.number not in switches or line.number in represented - switches:
+                _check_line(line, lines_out, tokens_out, represented, notes)
+    return notes
+
+def _check_line(line: Line, lines_out: set[str], tokens_out: set[str], represented: set[int], notes: Notes) -> None:
+    """A line is kept verbatim in a field, or it is a value datasite keeps in its own field (a
+    mirror line, "Email: address", a citation format it writes itself); its links, emails and
+    codes are in the output either way."""
+    missing = [url for _, _, url in find_urls(line.text) if url not in tokens_out and doi_of_url(url) not in tokens_out]
+    missing += [e for _, _, e in find_emails(line.text) if e not in tokens_out]
+    missing += [c for c in _CODE.findall(line.text) if c not in tokens_out]
+    if missing:
+        notes.warn(line.number, f"not imported: {', '.join(missing)} (in '{line.text[:60]}')")
+    elif line.number not in represented and line.text.strip() not in lines_out:
+        notes.warn(line.number, f"paragraph not imported: '{line.text[:60]}…'")
 
 
 def _creative_commons(short: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from datasite.importer import Importer, Line, _contact_person, inline_text, parse_mirror_line, service_label
+from datasite.importer import Line, Notes, _contact_person, inline_text, parse_mirror_line, service_label, table_rows
 from datasite.model import Article, Person
 from datasite.render.citation import article_citations
 from datasite.render.pages import format_reference
@@ -201,10 +201,83 @@ def test_a_mirror_table_becomes_mirror_lines():
     rows = ["| Mirror | Link | Extraction code | Size |", "|---|---|:---:|---|",
             "| Baidu Netdisk | [pan.baidu.com](https://pan.baidu.com/s/1x) | `ab12` | 2 GB |",
             "| Zenodo | https://zenodo.org/records/1 | — | — |", "| Notes | none | | |"]
-    importer = Importer.__new__(Importer)
-    importer.name, importer.warnings = "README.md", []
-    lines = importer.table_rows([Line(n, inline_text(r)) for n, r in enumerate(rows, start=3)])
+    notes = Notes()
+    lines = table_rows([Line(n, inline_text(r)) for n, r in enumerate(rows, start=3)], notes)
     assert [(line.number, line.text) for line in lines] == [
         (5, "Baidu Netdisk: https://pan.baidu.com/s/1x (code: ab12)"), (6, "Zenodo: https://zenodo.org/records/1"),
         (7, "| Notes | none | | |")]
-    assert importer.warnings == ["README.md:5: not imported: the 'Size' column of the mirror table ('2 GB')"]
+    assert notes.warnings == [(5, "not imported: the 'Size' column of the mirror table ('2 GB')")]
+
+
+# The importer's stages, each from data to data (read -> pair -> extract -> audit).
+
+def _half(language: str, number: int, *sections) -> "Half":
+    from datasite.importer import Half, Section
+
+    return Half(language, f"title {language}", number,
+                [Section(title, line, [Line(line + 1 + i, text) for i, text in enumerate(texts)])
+                 for title, line, texts in sections])
+
+
+def test_pairing_merges_a_second_half_of_a_language_and_keeps_a_repeated_section_once():
+    from datasite.importer import pair_halves
+
+    first = _half("en", 1, ("Use", 2, ["Use it freely."]))
+    second = _half("en", 10, ("Use", 11, ["Use it freely."]), ("Disclaimer", 14, ["No warranty."]))
+    chinese = _half("zh", 20, ("使用", 21, ["可自由使用。"]))
+    paired, notes = pair_halves([first, second, chinese])
+    assert [s.title for s in paired["en"].sections] == ["Use", "Disclaimer"]  # mutant: no de-duplication
+    assert [s.title for s in paired["zh"].sections] == ["使用"]
+    assert (10, "a second en half ('title en'): its sections are added to the first one") in notes.warnings
+    assert any(line == 11 and "repeats the one at line 2" in message for line, message in notes.warnings)
+    assert notes.represented == {12}  # the repeated section's lines are accounted for
+    assert [s.title for s in first.sections] == ["Use"]  # the halves given are left as read
+
+
+@pytest.mark.parametrize("languages,warned", [
+    (("en", "zh"), []),
+    (("en",), ["no zh half: its texts are en only"]),
+    (("zh",), ["no en half: its texts are zh only"]),
+])
+def test_pairing_says_which_language_has_no_half(languages, warned):
+    from datasite.importer import pair_halves
+
+    halves = [_half(language, 1 + 10 * i, ("Terms", 2 + 10 * i, ["x"])) for i, language in enumerate(languages)]
+    _, notes = pair_halves(halves)
+    assert [message.split(" (")[0] for line, message in notes.warnings if line is None] == warned
+
+
+def test_pairing_pairs_mirror_sections_into_regions_by_position():
+    from datasite.importer import pair_halves
+
+    english = _half("en", 1, ("Download in China", 2, ["Baidu: https://pan.baidu.com/s/1a (code: ab12)"]),
+                    ("International download", 5, ["Zenodo: https://zenodo.org/records/1"]))
+    chinese = _half("zh", 10, ("国内下载", 11, ["百度网盘：https://pan.baidu.com/s/1a（提取码：ab12）"]),
+                    ("国际下载", 14, ["Zenodo：https://zenodo.org/records/1"]))
+    paired, _ = pair_halves([english, chinese])
+    regions = [[s.region for s in paired[lang].sections if s.kind == "mirrors"] for lang in ("en", "zh")]
+    assert regions[0] == regions[1] and len(set(regions[0])) == 2, regions
+
+
+@pytest.mark.parametrize("line,data,warned", [
+    ("See https://a.example.org/x", {"t": "See https://a.example.org/x"}, []),
+    ("See https://a.example.org/x", {"t": "elsewhere"}, ["not imported: https://a.example.org/x"]),
+    ("Write to lab@example.org", {"e": "other@example.org"}, ["not imported: lab@example.org"]),
+    ("A paragraph left out.", {"t": "something else"}, ["paragraph not imported: 'A paragraph left out.…'"]),
+], ids=["kept", "url-lost", "email-lost", "paragraph-lost"])
+def test_the_audit_names_what_the_output_lost(line, data, warned):
+    from datasite.importer import audit
+
+    half = _half("en", 1, ("Terms", 2, [line]))
+    notes = audit(data, [half], represented=set(), switches=set())
+    assert [message.split(" (in")[0] for _, message in notes.warnings] == warned
+    assert all(line_number == 3 for line_number, _ in notes.warnings)
+
+
+def test_the_audit_accepts_a_line_read_into_a_field_but_not_a_link_it_lost():
+    from datasite.importer import audit
+
+    half = _half("en", 1, ("Contact", 2, ["Email: lab@example.org", "Web: https://lab.example.org"]))
+    data = {"contact": {"email": "lab@example.org"}}
+    notes = audit(data, [half], represented={3, 4}, switches=set())  # both read as fields
+    assert [message.split(" (in")[0] for _, message in notes.warnings] == ["not imported: https://lab.example.org"]
