@@ -183,26 +183,26 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
                 extra.append(path)
         add_markdown_extensions(config)
         raise_validation_levels(config)
+        i18n = config.plugins.get("i18n")
+        engine = list(i18n.config.get("languages") or []) if i18n is not None else []
+        locales = [lang.locale for lang in engine] or list(DEFAULT_SITE)
+        if not self.open_builds:  # (compared with dataset.yml's once it is read: _prepare_language)
+            self.engine_languages = (locales, next((lang.locale for lang in engine if lang.default), None)) \
+                if i18n is not None else None
+        if i18n is not None:
+            # Its search reconfiguration drops a Chinese section whose text equals the English one,
+            # which suits one index for all languages; each language has its own (split_search_index).
+            i18n.config["reconfigure_search"] = False
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
             if not search.config.get("separator"):
                 search.config["separator"] = SEARCH_SEPARATOR
             if not search.config.get("lang"):
                 # Every language's words in every index: Latin words on Chinese pages are searched too.
-                locales = self.engine_locales(config)
                 search.config["lang"] = list(dict.fromkeys(KNOWN[code].search for code in locales if code in KNOWN))
             if not self.open_builds:
                 self.segmenter = SearchSegmenter.install(search, self.segmenter,
                                                          pipeline.segment_cache_path(self.data_path))
-        i18n = config.plugins.get("i18n")
-        if i18n is not None:
-            languages = list(i18n.config.get("languages") or [])
-            default = next((lang.locale for lang in languages if lang.default), None)
-            if not self.open_builds:
-                self.engine_languages = ([lang.locale for lang in languages], default)
-            # Its search reconfiguration drops a Chinese section whose text equals the English one,
-            # which suits one index for all languages; each language has its own (split_search_index).
-            i18n.config["reconfigure_search"] = False
         if self.offline:
             config.use_directory_urls = False
             # Workers cannot start from file://: the theme's shim, shipped with datasite.
@@ -269,12 +269,6 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
                 new = f"{target.removesuffix('.md')}.{self.language}.md" + (f"#{fragment}" if fragment else "")
             localized[language_prefix(self.language, self.build.dataset.languages) + old] = new
         plugin.config["redirect_maps"] = localized
-
-    def engine_locales(self, config: MkDocsConfig) -> list[str]:
-        """The languages the engine builds (mkdocs-static-i18n's), before dataset.yml is read."""
-        i18n = config.plugins.get("i18n")
-        locales = [lang.locale for lang in (i18n.config.get("languages") or [])] if i18n is not None else []
-        return locales or list(DEFAULT_SITE)
 
     def mark_han(self, html: str) -> str:
         """Han text on the pages of a language not written in it, marked with the site's

@@ -11,17 +11,15 @@ import functools
 import typing
 import unicodedata  # `date` is also a field name (of releases and changes)
 from datetime import date, datetime, timezone
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Iterator
 from urllib.parse import urlsplit
 
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from msgspec import Meta, Struct, defstruct, field
 
-from .language import DEFAULT_SITE, KNOWN
 from .hosts import ascii_host, label_scripts, mixed_script_label
-
+from .language import DEFAULT_SITE, KNOWN
 
 ALLOWED_SCHEMES = ("https", "http")
 
@@ -196,8 +194,9 @@ def _check_site_language(value: str) -> None:
                          "`languages:` in dataset.yml)")
 
 
-Language = Annotated[str, _pattern("^(" + "|".join(KNOWN) + ")$", "one of " + ", ".join(KNOWN)),
-                     Check(_check_site_language)]
+KnownLanguage = Annotated[str, _pattern("^(" + "|".join(KNOWN) + ")$", "one of " + ", ".join(KNOWN))]
+"""A language datasite has a record of, by its code."""
+Language = Annotated[KnownLanguage, Check(_check_site_language)]
 """A language of the site, by its code."""
 
 Localized = _text_class("Localized", Text, "A text given in every language of the site.")
@@ -468,8 +467,8 @@ def _check_languages(value: list[str]) -> None:
 class Dataset(Strict, kw_only=True):
     id: Slug
     # The site's languages, the first served at its root; each has a record in datasite/languages/.
-    languages: Annotated[list[Annotated[str, _pattern("^(" + "|".join(KNOWN) + ")$", "one of " + ", ".join(KNOWN))]],
-                         Meta(min_length=1), _check_languages] = field(default_factory=lambda: list(DEFAULT_SITE))
+    languages: Annotated[list[KnownLanguage], Meta(min_length=1), _check_languages] = \
+        field(default_factory=lambda: list(DEFAULT_SITE))
     name: LocalizedLine
     title: LocalizedLine
     description: Annotated[Localized, _check_description]

@@ -8,18 +8,21 @@ directory URLs (the published site) a page is `name/`, without them (the offline
 from __future__ import annotations
 
 import posixpath
+from typing import Sequence
+
+Languages = Sequence[str]  # a site's languages, as dataset.yml lists them (the first at the root)
 
 FEED = "feed.xml"  # the Atom feed of `changes`, one per language (render/feed.py)
 SEARCH_INDEX = "search/search_index.json"  # the theme's, split into one per language
 
 
-def language_prefix(language: str, languages: tuple[str, ...] | list[str]) -> str:
+def language_prefix(language: str, languages: Languages) -> str:
     """The folder of a language's pages, relative to the site's root: "" for the site's first
     language (`languages`, as dataset.yml lists them), "<code>/" for each other one."""
     return "" if language == languages[0] else f"{language}/"
 
 
-def page_path(page: str, language: str, languages: tuple[str, ...] | list[str], directory_urls: bool = True) -> str:
+def page_path(page: str, language: str, languages: Languages, directory_urls: bool = True) -> str:
     """Site path of a generated page ("index", "license", …) in `language`: "zh/license/"."""
     if page == "index":
         name = "" if directory_urls else "index.html"
@@ -28,12 +31,12 @@ def page_path(page: str, language: str, languages: tuple[str, ...] | list[str], 
     return language_prefix(language, languages) + name
 
 
-def feed_path(language: str, languages: tuple[str, ...] | list[str]) -> str:
+def feed_path(language: str, languages: Languages) -> str:
     """Site path of a language's feed: beside that language's pages (/feed.xml, /zh/feed.xml)."""
     return language_prefix(language, languages) + FEED
 
 
-def search_index_path(language: str, languages: tuple[str, ...] | list[str]) -> str:
+def search_index_path(language: str, languages: Languages) -> str:
     """Where a language's search index is served, beside its pages."""
     return language_prefix(language, languages) + SEARCH_INDEX
 
@@ -48,7 +51,7 @@ def relative_url(source: str, target: str) -> str:
     return relative
 
 
-def page_link(page: str, source_language: str, target_language: str, languages: tuple[str, ...] | list[str],
+def page_link(page: str, source_language: str, target_language: str, languages: Languages,
               directory_urls: bool = True) -> str:
     """A link from a generated page in one language to the same page in another."""
     return relative_url(page_path(page, source_language, languages, directory_urls),

@@ -230,6 +230,20 @@ def test_a_text_in_a_language_the_site_does_not_list_is_refused():
                                     "site's languages (en, zh; `languages:` in dataset.yml)")]
 
 
+def test_a_language_named_by_a_key_must_be_one_of_the_site_s():
+    # (`first_for_languages`, `only`, `article_for` keys: mutant: the site-language Check dropped)
+    data = _tiny_data()
+    data["regions"][0]["first_for_languages"] = ["ja"]
+    with pytest.raises(SchemaError) as caught:
+        validate(data)
+    assert caught.value.errors == [(("regions", 0, "first_for_languages", 0), "'ja' is not one of this site's "
+                                    "languages (en, zh; `languages:` in dataset.yml)")]
+    data["languages"] = ["en", "zh", "ja"]
+    with pytest.raises(SchemaError) as caught:  # now a site language, and so every text needs it
+        validate(data)
+    assert all("missing the 'ja' text" in message for _, message in caught.value.errors)
+
+
 def test_languages_are_known_and_listed_once():
     for languages, message in (([], "the list needs at least 1 item"), (["en", "en"], "each language once"),
                                (["en", "xx"], "'xx' is not one of en, zh, ja")):
