@@ -105,6 +105,12 @@ def env_flag(name: str, value: bool) -> bool:
 
 class DatasitePlugin(BasePlugin[DatasiteConfig]):
     def __init__(self) -> None:
+        self.start_command()
+
+    def start_command(self) -> None:
+        """The state of one command: the builds of `mkdocs serve` share it (the compiled templates,
+        the segmented words), two commands in one process do not. (MkDocs keeps one instance of a
+        plugin with startup events for the whole process.)"""
         self.build: pipeline.SiteBuild | None = None
         self.language: str | None = None
         self.engine_languages: tuple[list[str], str | None] | None = None  # the i18n plugin's (locales, default)
@@ -142,6 +148,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
     def on_startup(self, *, command, dirty) -> None:
         # `mkdocs build` writes into a staging folder, moved into place only when the build has
         # succeeded: a failing build never leaves an emptied or half-written site/.
+        self.start_command()
         self.staged = command == "build" and not dirty
         self.log_settings.install()
 
@@ -156,7 +163,7 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         self.config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.started = self.started or time.monotonic()
         if not self.open_builds:
-            count_quiet_warnings(config.strict)
+            self.log_settings.count_quiet_warnings(config.strict)
         if self.staged and not self.open_builds and self.site is None:  # the outer build, once
             try:
                 self.site = Site(Path(config.site_dir))
@@ -486,19 +493,6 @@ class Site:
         self.folder.discard()
 
 
-def count_quiet_warnings(strict: bool) -> None:
-    """`-q` raises the engine's log level to ERROR, so that --strict, which counts warnings, never
-    saw one (a broken link passed with exit 0). The level goes back to WARNING, for the counters;
-    the terminal still shows errors only, and under --strict the warnings too (they fail the build)."""
-    engine_log = logging.getLogger(ENGINE)
-    if engine_log.level <= logging.WARNING:
-        return
-    engine_log.setLevel(logging.WARNING)
-    for handler in engine_log.handlers:
-        if type(handler) is logging.StreamHandler:
-            handler.setLevel(logging.WARNING if strict else logging.ERROR)
-
-
 class TemplateCache(BytecodeCache):
     """Compiled templates in memory and, where the folder can be written, on disk.
 
@@ -702,6 +696,7 @@ class LogSettings:
         self.built_in = _BuiltInFilter()
         self.link_locations = LinkLocationFilter("")
         self.levels: dict[str, int] | None = None
+        self.engine_levels: list[tuple[logging.Logger | logging.Handler, int]] = []
 
     def install(self) -> None:
         if self.levels is not None:
@@ -713,6 +708,9 @@ class LogSettings:
         logging.getLogger(f"{ENGINE}.structure.pages").addFilter(self.link_locations)
 
     def remove(self) -> None:
+        for thing, level in reversed(self.engine_levels):
+            thing.setLevel(level)
+        self.engine_levels.clear()
         if self.levels is None:
             return
         for name, level in self.levels.items():
@@ -720,3 +718,18 @@ class LogSettings:
         logging.getLogger(f"{ENGINE}.commands.build").removeFilter(self.built_in)
         logging.getLogger(f"{ENGINE}.structure.pages").removeFilter(self.link_locations)
         self.levels = None
+
+    def count_quiet_warnings(self, strict: bool) -> None:
+        """`-q` raises the engine's log level to ERROR, so that --strict, which counts warnings, never
+        saw one (a broken link passed with exit 0). The level goes back to WARNING, for the counters,
+        until the command ends; the terminal still shows errors only, and under --strict the warnings
+        too (they fail the build)."""
+        engine_log = logging.getLogger(ENGINE)
+        if engine_log.level <= logging.WARNING:
+            return
+        self.engine_levels.append((engine_log, engine_log.level))
+        engine_log.setLevel(logging.WARNING)
+        for handler in engine_log.handlers:
+            if type(handler) is logging.StreamHandler:
+                self.engine_levels.append((handler, handler.level))
+                handler.setLevel(logging.WARNING if strict else logging.ERROR)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import forkrun
+import inprocess
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository: the tool, and the live dataset's site
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -37,11 +37,12 @@ def build_env(**extra: str) -> dict[str, str]:
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
     """`args` in `cwd`, as a command line runs them: exit code, stdout and stderr.
 
-    `python -m mkdocs|datasite.cli …` runs in a fork of this process (forkrun.py): a child
-    process of its own, as with subprocess, but started with the engine's libraries already
-    imported, which is most of a small build's cost. Everything else is a real subprocess.
+    `python -m mkdocs|datasite.cli …` runs in this process (inprocess.py), with the engine's
+    libraries already imported, which is most of a small build's cost; it gets its own folder,
+    environment and streams, and the process is put back afterwards. Everything else is a real
+    subprocess.
     """
-    return forkrun.run(args, cwd, build_env(**env), timeout=300)
+    return inprocess.run(args, cwd, build_env(**env), timeout=300)
 
 
 def mkdocs_build(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:

@@ -261,7 +261,10 @@ def test_render_cache_changes_speed_not_output(project):
 
 def test_template_cache_changes_speed_not_output(project):
     """The theme's compiled templates are kept in .cache/datasite/templates: a warm, a damaged, a
-    deleted and an impossible cache give the same site, and an edited template is never served stale."""
+    deleted and an impossible cache give the same site, and an edited template is never served stale.
+    The builds run in one process: a second command starts from nothing of the first's (mutant:
+    the plugin's state kept between commands, its templates served from memory, leaves the
+    deleted folder unmade)."""
     assert mkdocs_build(project, "--strict", "--site-dir", "cold").returncode == 0
     (folder,) = (project / ".cache" / "datasite" / "templates").iterdir()  # one per engine and Jinja version
     assert folder.name.startswith("mkdocs-jinja-")

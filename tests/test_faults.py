@@ -247,7 +247,7 @@ def test_a_mount_point_site_is_replaced_in_place_and_a_failing_build_leaves_it_a
     site = project / "site"
     write_tree(site, {".git/HEAD": "worktree", "index.html": "old"})
     real = os.path.ismount
-    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == site or real(path))  # (inherited by the fork)
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == site or real(path))  # (the build runs in this process)
     assert SiteFolder.needs_in_place(site)
     (project / "docs" / "broken.en.md").write_text("[x](missing.md)\n", encoding="utf-8")
     (project / "docs" / "broken.zh.md").write_text("[x](missing.md)\n", encoding="utf-8")

@@ -292,7 +292,7 @@ def test_download_page_shows_each_mirrors_status(project):
 
 def _unresolvable(monkeypatch) -> None:
     """No name resolves, and no lookup leaves the machine: a stub in place of the system resolver
-    (the build runs in a fork of this process, which keeps it). Addresses (127.0.0.1) still work."""
+    (the build runs in this process, which keeps it). Addresses (127.0.0.1) still work."""
     import offline_resolver
 
     monkeypatch.setattr(socket, "getaddrinfo", offline_resolver.refuse)
