@@ -291,7 +291,7 @@ Next steps:
   3. datasite confirm KEY            # once you have checked a value listed above (or after editing
                                      # both languages of a text); --all confirms every translation
   4. datasite build --strict         # the site, in site/ (datasite serve: a preview that reloads)
-  5. datasite export                 # {result.readme} and CITATION.cff from dataset.yml{readme}
+  5. datasite export                 # {result.readme}, CITATION.cff and .zenodo.json from dataset.yml{readme}
 {publish}""")
     return 1 if result.problems else 0
 
@@ -361,8 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--resolve-dois", action="store_true", help="also resolve DOI links online")
     links.set_defaults(func=cmd_links)
 
-    export = sub.add_parser("export", help="write the generated README.dataset.md and CITATION.cff")
-    export.add_argument("target", nargs="?", choices=("readme", "cff"), help="only this file")
+    export = sub.add_parser("export", help="write the generated README.dataset.md, CITATION.cff and .zenodo.json")
+    export.add_argument("target", nargs="?", choices=("readme", "cff", "zenodo"), help="only this file")
     export.add_argument("--data", default="dataset.yml", type=Path, help="the dataset file (default: dataset.yml)")
     export.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a file is stale or would publish an unconfirmed value")

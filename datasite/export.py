@@ -1,4 +1,4 @@
-"""Generated files kept in the repository: the dataset README and CITATION.cff.
+"""Generated files kept in the repository: the dataset README, CITATION.cff and .zenodo.json.
 
 `datasite export` writes them; `datasite export --check` fails when a committed one differs from
 what dataset.yml gives, so CI catches a forgotten regeneration.
@@ -13,11 +13,13 @@ from typing import Callable
 from .model import Dataset
 from .render.metadata import citation_cff
 from .render.readme import GENERATED_HEADER, render_readme
+from .render.zenodo import zenodo_json
 from .sync import atomic_write
 
 TARGETS: dict[str, tuple[str, Callable[[Dataset], str]]] = {
     "readme": ("README.dataset.md", render_readme),
     "cff": ("CITATION.cff", citation_cff),
+    "zenodo": (".zenodo.json", zenodo_json),  # what Zenodo reads when it archives a GitHub release
 }
 OWN_README = "README.md"  # the page GitHub shows: the export's, once datasite owns it
 

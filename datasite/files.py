@@ -145,10 +145,13 @@ def update_release(data_path: Path, scanned: list[ScannedFile], version: str | N
             releases.append(release)
     old_files = release.get("files")
     formats = {str(f.get("name")): f.get("format") for f in old_files or []}
+    urls = {str(f.get("name")): f.get("url") for f in old_files or [] if f.get("url")}  # (kept: the scan cannot know them)
     files = CommentedSeq()
     for item in scanned:
         entry = CommentedMap([("name", item.name), ("size", item.size), ("sha256", item.sha256),
                               ("format", formats.get(item.name) or file_format(item.name))])
+        if item.name in urls:
+            entry["url"] = urls[item.name]
         entry.fa.set_flow_style()  # one line per file, as a person would write it
         files.append(entry)
     if isinstance(old_files, CommentedSeq):

@@ -1,7 +1,7 @@
 """`datasite init`: make a folder (an existing dataset repository, or an empty one) a datasite site.
 
 It writes dataset.yml (imported from the README, or a commented skeleton), mkdocs.yml, the
-confirmed translation lock, the generated README export and CITATION.cff, the Pages and weekly
+confirmed translation lock, the generated README export, CITATION.cff and .zenodo.json, the Pages and weekly
 link-check workflows (through datasite's GitHub Action: `workflows.py`), an `overrides/` folder
 for the site's own templates, and .gitignore entries. No datasite code is copied: the installed
 package (and, on GitHub, the action) brings the theme, the plugin and the checks.
@@ -78,7 +78,7 @@ def init_repository(root: Path, readme: Path | None, *, force: bool, action: str
     from .workflows import WORKFLOWS, WorkflowError, checked_action, package_action, write_workflows
 
     # Also the files written after dataset.yml: the lock file and the generated ones.
-    written_later = ("dataset.lock.json", "README.dataset.md", "CITATION.cff", *WORKFLOWS)
+    written_later = ("dataset.lock.json", "README.dataset.md", "CITATION.cff", ".zenodo.json", *WORKFLOWS)
     kept = ("docs/.gitkeep", "overrides/README.md")  # a folder's marker: never in the way
     existing = [name for name in (*FILES, *written_later) if (root / name).exists() and name not in kept]
     if existing and not force:

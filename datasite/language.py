@@ -23,6 +23,7 @@ class Language:
     code: str
     name: str  # by its own name, for the language switcher
     locale: str  # Open Graph locale (en_US)
+    iso639_3: str  # the three-letter code (ISO 639-3) that Zenodo's metadata asks for
     search: str  # the theme's search language (lunr.js)
     han: bool  # written in Han characters: other languages' pages mark Han text with this code
     metadata: bool  # the language of CITATION.cff, BibTeX and RIS where the site has it
@@ -43,7 +44,8 @@ def _record(path: Path) -> Language:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     typography = data.get("typography") or {}
     try:
-        return Language(code=data["code"], name=data["name"], locale=data["locale"], search=data["search"],
+        return Language(code=data["code"], name=data["name"], locale=data["locale"],
+                        iso639_3=data["iso639_3"], search=data["search"],
                         han=bool(data.get("han")), metadata=bool(data.get("metadata")), segmenter=data.get("segmenter"),
                         search_scripts=tuple(data.get("search_scripts") or ()),
                         list_separator=typography["list_separator"], label_separator=typography["label_separator"],

@@ -45,7 +45,7 @@ from .loader import display_name
 from .language import DEFAULT_SITE, KNOWN, han_language
 from .language import language as language_record
 from .paths import feed_path, language_prefix
-from .render.metadata import LISTING_FILE, head_tags
+from .render.metadata import head_tags
 from .render.text import attr, mark_han
 from .segments import CachedSegmenter, SegmentCache, dictionary_key
 from .sync import GENERATED_PAGES, in_ci
@@ -380,10 +380,11 @@ class DatasitePlugin(BasePlugin[DatasiteConfig]):
         title = unescape(str(page.meta.get("title") or page.title or dataset.name[self.language]))
         description = unescape(str(page.meta.get("description") or dataset.description[self.language]))
         listing = page.file.src_uri == f"download.{self.language}.md"
-        listing_file = (f"{context['base_url']}/{LISTING_FILE}" if listing and LISTING_FILE in self.build.assets
-                        else None)
-        context["datasite_head"] = head_tags(dataset, self.language, title, description,
-                                             page.canonical_url, absolute, listing=listing, listing_file=listing_file)
+        # The machine-readable files at the site's root, as this page links them: by their
+        # published URL where the site's is known, else relative (the offline bundle, a preview).
+        base = dataset.site_url or f"{context['base_url']}/"
+        context["datasite_head"] = head_tags(dataset, self.language, title, description, page.canonical_url,
+                                             absolute, listing=listing, base=base, home=context["datasite_home"])
         return context
 
     # Last, once every plugin has written its part of the page (and the search has indexed it).

@@ -268,9 +268,57 @@ class License(Strict):
     url: Url
 
 
-class Person(Strict):
+def _orcid_check_digit(digits: str) -> str:
+    """ISO 7064 MOD 11-2, the last character of an ORCID iD."""
+    total = 0
+    for digit in digits:
+        total = (total + int(digit)) * 2
+    result = (12 - total % 11) % 11
+    return "X" if result == 10 else str(result)
+
+
+@Check
+def _check_orcid(value: str) -> None:
+    digits = value.replace("-", "")
+    if _orcid_check_digit(digits[:-1]) != digits[-1]:
+        raise ValueError(f"the ORCID iD {value} has a wrong check digit (its last character): copy it from the "
+                         "person's ORCID record")
+
+
+Orcid = Annotated[str, _pattern(r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$",
+                                "an ORCID iD such as 0000-0002-1825-0097 (no https://orcid.org/ prefix)"),
+                  _check_orcid]
+Ror = Annotated[str, _pattern(r"^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$",
+                              "a ROR ID such as 02mhbdp94 (no https://ror.org/ prefix)")]
+Cstr = Annotated[str, _pattern(r"^[0-9A-Za-z]{5}\.[0-9]{2}\.[^\s<>\"'`{}|\\^]+$",
+                               "a CSTR identifier such as 31253.11.sciencedb.01234 (no CSTR: prefix)")]
+
+
+def orcid_url(orcid: str) -> str:
+    return f"https://orcid.org/{orcid}"
+
+
+def ror_url(ror: str) -> str:
+    return f"https://ror.org/{ror}"
+
+
+def cstr_url(cstr: str) -> str:
+    """The resolver URL of a CSTR identifier (China's identifier of science and technology resources)."""
+    return f"https://cstr.cn/{cstr}"
+
+
+class Organization(Strict):
+    """An institution: a creator's affiliation, the contact's institution, the publisher, a funder."""
+
+    name: LocalizedLine
+    ror: Ror | None = None  # its Research Organization Registry id
+
+
+class Person(Strict, kw_only=True):
     family: Line
     given: Line
+    orcid: Orcid | None = None
+    affiliation: Organization | None = None
 
     @property
     def chinese(self) -> bool:
@@ -359,6 +407,7 @@ class ReleaseFile(Strict):
     sha256: Sha256
     format: Annotated[str, _pattern(r"^[A-Za-z0-9.+/ -]{1,40}$", "a format such as zip, CSV or application/zip")] \
         | None = None
+    url: Url | None = None  # where the file itself is downloaded (not a share page that lists it)
 
 
 class Release(Strict, kw_only=True):
@@ -403,6 +452,7 @@ class Clause(Strict):
 
 class Contact(Strict):
     person: LocalizedLine
+    institution: Organization | None = None  # the publisher, unless `publisher` names another
     intro: Written | None = None
     email: Email | None = None
     wechat: Annotated[str, _pattern(r"^[A-Za-z][-_A-Za-z0-9]{2,63}$", "a WeChat ID: a letter, then 2 to 63 letters, "
@@ -422,6 +472,11 @@ class RelatedDataset(Strict):
     name: LocalizedLine
     url: Url
     note: Written | None = None
+
+
+class Funding(Strict):
+    funder: Organization
+    award: Line | None = None  # the grant's number
 
 
 class LinkCheck(Strict):
@@ -475,7 +530,13 @@ class Dataset(Strict, kw_only=True):
     notice: Written | None = None  # shown on the home page above the description (a banner, an attribution)
     site_url: Url | None = None  # where the site is published; canonical and citation URLs use it
     doi: Doi | None = None  # of the dataset itself (a Zenodo concept DOI, say); the article has its own
+    cstr: Cstr | None = None  # its CSTR identifier, where a Chinese repository registered one
+    other_records: list[Url] = field(default_factory=list)  # the same data's records elsewhere (Zenodo, Kaggle)
     creators: list[Person] | None = None  # of the dataset; the article's authors if not given
+    publisher: Organization | None = None  # who publishes the data; the contact's institution if not given
+    published: date | None = None  # first published; the first release's date, else the article's year
+    keywords: list[LocalizedLine] = field(default_factory=list)
+    funding: list[Funding] = field(default_factory=list)
     updated: date | None = None  # last revision of this file's content; the citation access date
     license: License
     article: Article
@@ -536,6 +597,23 @@ class Dataset(Strict, kw_only=True):
     @property
     def dataset_creators(self) -> list[Person]:
         return self.creators or self.article.authors
+
+    @property
+    def publishing_organization(self) -> Organization | None:
+        return self.publisher or self.contact.institution
+
+    @property
+    def publication_date(self) -> date | None:
+        """When the data was first published, where dataset.yml says it: `published`, else the
+        first release's date."""
+        return self.published or min((release.date for release in self.releases), default=None)
+
+    @property
+    def publication_year(self) -> int:
+        """The year of the data's publication: that of `publication_date`, else the source
+        article's (the data was published with it)."""
+        published = self.publication_date
+        return published.year if published else self.article.year
 
     def regions_for(self, language: str) -> list[Region]:
         """Regions in the order a reader of `language` sees them (preferred ones first)."""

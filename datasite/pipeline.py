@@ -27,13 +27,16 @@ from .links.verdict import CheckOptions, Verdict
 from .loader import LoadedDataset, load_dataset
 from .parsecache import ParseCache
 from .model import Dataset, LinkCheck
-from .paths import feed_path, search_index_path
+from .paths import feed_path, page_path, search_index_path
 from .problems import DatasetError, DatasiteError
 from .review import placeholder_reason
 from .render.citation import bib_file, ris_file
 from .render.memo import RenderMemo
 from .render.feed import atom_feed
-from .render.metadata import INLINE_LISTING, LISTING_FILE, dataset_jsonld
+from .render.croissant import croissant_json
+from .render.datacite import datacite_xml
+from .render.metadata import dataset_jsonld
+from .render.signposting import CROISSANT_FILE, DATACITE_FILE, JSONLD_FILE, LINKSET_FILE, linkset
 from .render.citation import dataset_url
 from .render.pages import (QR_FILES, SHA256SUMS, citation_file, file_search_entries, listing_blocks,
                            qr_payloads, render_pages, sha256sums)
@@ -198,9 +201,15 @@ def generated_assets(dataset: Dataset) -> dict[str, str]:
     release = dataset.latest_release
     if release and release.files:
         assets[SHA256SUMS] = sha256sums(release)
-    if release and len(release.files) > INLINE_LISTING:  # the complete listing, linked from the download page
-        assets[LISTING_FILE] = json.dumps(dataset_jsonld(dataset, dataset.languages[0], dataset_url(dataset),
-                                                         files=None), ensure_ascii=False, separators=(",", ":"))
+    # What machines read (README: "Found and cited by machines"): the complete JSON-LD (every
+    # file listed), DataCite's XML, Croissant, and the linkset of every page's signposts.
+    assets[JSONLD_FILE] = json.dumps(dataset_jsonld(dataset, dataset.languages[0], dataset_url(dataset), files=None),
+                                     ensure_ascii=False, separators=(",", ":"))
+    assets[DATACITE_FILE] = datacite_xml(dataset)
+    assets[CROISSANT_FILE] = json.dumps(croissant_json(dataset), ensure_ascii=False, indent=1)
+    pages = {language: [page_path(name, language, dataset.languages) for name in GENERATED_PAGES]
+             for language in dataset.languages}
+    assets[LINKSET_FILE] = json.dumps(linkset(dataset, pages, dataset.site_url or ""), ensure_ascii=False, indent=1)
     for language in dataset.languages:
         assets[feed_path(language, dataset.languages)] = atom_feed(dataset, language)
     return assets
@@ -213,8 +222,8 @@ THEME_ASSETS = (THEME_CSS, THEME_JS, THEME_FAVICON)
 
 def reserved_site_paths(dataset: Dataset) -> set[str]:
     """Every site path the build writes itself: a hand-written file there would collide with it."""
-    paths = {citation_file(dataset, "bib"), citation_file(dataset, "ris"), "status.json", LISTING_FILE, *SITEMAPS,
-             *THEME_ASSETS}
+    paths = {citation_file(dataset, "bib"), citation_file(dataset, "ris"), "status.json", *SITEMAPS, *THEME_ASSETS,
+             JSONLD_FILE, DATACITE_FILE, CROISSANT_FILE, LINKSET_FILE}
     paths |= {QR_FILES[key] for key in qr_payloads(dataset)}
     release = dataset.latest_release
     if release and release.files:

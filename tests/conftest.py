@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent  # the repository: the tool, and t
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = FIXTURES / "seed"  # the seed dataset as a project of its own: what the tests build
 TINY = FIXTURES / "tiny"
-PROJECT_FILES = ("mkdocs.yml", "dataset.yml", "dataset.lock.json", "docs", "overrides", "README.dataset.md", "CITATION.cff")
+PROJECT_FILES = ("mkdocs.yml", "dataset.yml", "dataset.lock.json", "docs", "overrides", "README.dataset.md", "CITATION.cff",
+                 ".zenodo.json")
 
 
 def build_env(**extra: str) -> dict[str, str]:
@@ -126,25 +127,30 @@ def seed_project(tmp_path_factory) -> Path:
     return copy_project(tmp_path_factory.mktemp("seed-project"))
 
 
-@pytest.fixture(scope="session")
-def site(seed_project, tmp_path_factory) -> Path:
-    """The seed dataset's site, built once with --strict."""
-    project = seed_project
-    out = tmp_path_factory.mktemp("site")
+def built(project: Path, out: Path) -> Path:
+    """The project's site, built with --strict into `out`."""
     result = mkdocs_build(project, "--strict", "--site-dir", str(out))
     assert result.returncode == 0, result.stderr
     return out
+
+
+def tiny_project(folder: Path) -> Path:
+    """A copy of the tiny fixture, with its release folder."""
+    project = copy_project(folder, TINY)
+    shutil.copytree(TINY / "release", project / "release")
+    return project
+
+
+@pytest.fixture(scope="session")
+def site(seed_project, tmp_path_factory) -> Path:
+    """The seed dataset's site, built once with --strict."""
+    return built(seed_project, tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture(scope="session")
 def tiny_site(tmp_path_factory) -> Path:
     """The tiny fixture's site (a DOI, two releases, changes, a recommended mirror), built once."""
-    project = copy_project(tmp_path_factory.mktemp("tiny-project"), TINY)
-    shutil.copytree(TINY / "release", project / "release")
-    out = tmp_path_factory.mktemp("tiny-site")
-    result = mkdocs_build(project, "--strict", "--site-dir", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+    return built(tiny_project(tmp_path_factory.mktemp("tiny-project")), tmp_path_factory.mktemp("tiny-site"))
 
 
 BUNDLE = "wenzhou-randomized-battery-data-site-2026-11-25"  # the seed's bundle: its id and `updated`

@@ -168,12 +168,14 @@ def test_page_metadata(site, language, url_path):
     assert html.select_one('meta[name="twitter:card"]')
     (ld,) = [json.loads(s.string) for s in html.select('script[type="application/ld+json"]')]
     for key in ("name", "alternateName", "description", "url", "license", "creator", "citation", "identifier",
-                "inLanguage", "isAccessibleForFree", "distribution"):
+                "inLanguage", "isAccessibleForFree", "datePublished", "potentialAction"):
         assert key in ld, key
     assert ld["@type"] == "Dataset" and 50 <= len(ld["description"]) <= 5000
-    # Every mirror on the download page; a summary (three, recommended first) on the others.
-    assert len(ld["distribution"]) == (11 if url_path == "download" else 3)
-    assert all(d["@type"] == "DataDownload" for d in ld["distribution"])
+    # Every mirror on the download page; a summary (three, recommended first) on the others. A
+    # mirror is a share page, not the data's bytes: an action that downloads it, not a DataDownload.
+    assert len(ld["potentialAction"]) == (11 if url_path == "download" else 3)
+    assert all(d["@type"] == "DownloadAction" for d in ld["potentialAction"])
+    assert "distribution" not in ld  # (no release file has a URL of its own)
     assert ld["citation"]["identifier"] == f"https://doi.org/{DOI}"
 
 

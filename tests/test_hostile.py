@@ -458,3 +458,29 @@ def test_datasite_files_keeps_the_rest_of_the_file_as_it_was(tmp_path):
     path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
     assert datasite(project, "files", "release", "--release", "2.0").returncode == 0
     assert path.read_bytes() == text.replace("\n", "\r\n").encode("utf-8")  # the same hashes: not a byte changed
+
+
+# -- identifiers machines read (issue 24): each checked whole, with what a person can fix ------
+
+@pytest.mark.parametrize("text,message", [
+    (replaced("    - {family: Example, given: Ada}", "    - {family: Example, given: Ada, orcid: 0000-0002-1825-0098}"),
+     "article.authors[0].orcid: the ORCID iD 0000-0002-1825-0098 has a wrong check digit"),
+    (replaced("    - {family: Example, given: Ada}", '    - {family: Example, given: Ada, orcid: "0000-0002-1825-0097\\n"}'),
+     "article.authors[0].orcid: '0000-0002-1825-0097\\n' is not an ORCID iD"),
+    (replaced("    - {family: Example, given: Ada}",
+              "    - {family: Example, given: Ada, orcid: https://orcid.org/0000-0002-1825-0097}"),
+     "no https://orcid.org/ prefix"),
+    (replaced("    - {family: Example, given: Ada}",
+              "    - {family: Example, given: Ada, affiliation: {name: {en: U, zh: 大学}, ror: https://ror.org/02mhbdp94}}"),
+     "article.authors[0].affiliation.ror: 'https://ror.org/02mhbdp94' is not a ROR ID"),
+    (BASE + "\ncstr: CSTR:31253.11.example\n", "cstr: 'CSTR:31253.11.example' is not a CSTR identifier"),
+    (BASE + "\nother_records: [javascript:alert(1)]\n", "other_records[0]: URL scheme javascript: is not allowed"),
+    (BASE + "\nkeywords: [{en: lakes}]\n", "keywords[0]: missing the 'zh' text"),
+    (replaced("83d41523009ccd3c40b828c762241da8e1493dd5eca0d1273294010081c74b77, format: csv}",
+              "83d41523009ccd3c40b828c762241da8e1493dd5eca0d1273294010081c74b77, format: csv, url: ftp://x.example/a}"),
+     "releases[1].files[1].url: URL scheme ftp: is not allowed"),
+])
+def test_identifiers_for_machines_are_checked_whole(tmp_path, text, message):
+    problems = problems_of(tmp_path, text)
+    assert problems and all(LOCATED.match(p) for p in problems), problems
+    assert any(message in p for p in problems), problems

@@ -232,7 +232,7 @@ def test_the_action_publishes_the_site_every_gate_passed(action_checkout, site, 
     assert all(status == 0 for status in ran.values()), context.outputs.get("_failure")
     assert list(ran) == ["actions/setup-python@v5.6.0", "Install datasite with its locked dependencies",
                          "dataset.yml is valid, confirmed, and both languages agree",
-                         "The generated files (README, CITATION.cff) are up to date",
+                         "The generated files (README, CITATION.cff, .zenodo.json) are up to date",
                          "Check external links (reported in the job summary)", "Build the site",
                          "Build the offline bundle", "actions/upload-pages-artifact@v3.0.1",
                          "actions/upload-artifact@v4.6.2"]

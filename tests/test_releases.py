@@ -110,14 +110,15 @@ def test_the_dataset_doi_and_version_reach_every_citation_format(tiny_site):
     assert "https://doi.org/10.5555/lakeside.data" in cite.select_one("#dataset-apa + div").get_text()
     assert "10.5555/lakeside.data" in cite.select_one("#dataset-gbt7714 + div").get_text()
     home = json.loads(page(tiny_site, "").select_one('script[type="application/ld+json"]').string)
-    assert not [d for d in home["distribution"] if "sha256" in d]  # the files are listed on the download page
+    assert "hasPart" not in home and "distribution" not in home  # the files are listed on the download page
     jsonld = json.loads(page(tiny_site, "download").select_one('script[type="application/ld+json"]').string)
     assert jsonld["version"] == "2.0" and jsonld["identifier"] == "https://doi.org/10.5555/lakeside.data"
     assert jsonld["dateModified"] == "2022-01-15"
-    files = {d["name"]: d for d in jsonld["distribution"] if "sha256" in d}
-    assert files["lakes-2020.csv"] == {"@type": "DataDownload", "name": "lakes-2020.csv", "contentSize": "104 B",
+    # The files lie in the shares (no URL of their own): parts of the dataset, not downloads.
+    files = {d["name"]: d for d in jsonld["hasPart"]}
+    assert files["lakes-2020.csv"] == {"@type": "MediaObject", "name": "lakes-2020.csv", "contentSize": "104 B",
                                        "sha256": sha256sum(TINY / "release")["lakes-2020.csv"],
-                                       "encodingFormat": "csv", "contentUrl": "https://archive.example.org/lakeside"}
+                                       "encodingFormat": "text/csv"}
     cff = yaml.safe_load((TINY / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["version"] == "2.0" and cff["doi"] == "10.5555/lakeside.data"
     assert str(cff["date-released"]) == "2022-01-15"

@@ -75,3 +75,49 @@ def test_collected_links_say_where_each_appears(url, page, mirror):
     assert {o.page for o in link.occurrences} == {page} and link.mirror == mirror
     assert {o.language for o in link.occurrences} == {"en", "zh"}
     assert all(o.source.startswith(LOADED.display + ":") for o in link.occurrences)
+
+
+# -- Signposting: the links of a page, as data --------------------------------------------------
+
+@pytest.mark.parametrize("changes,base,home,expected", [
+    # (what dataset.yml holds, the page's base, a home page?) -> (rel, href) that must be there
+    ({}, "https://example.github.io/lakeside-thermometer-readings/", False,
+     [("cite-as", "https://doi.org/10.5555/lakeside.data"),
+      ("describedby", "https://example.github.io/lakeside-thermometer-readings/datacite.xml"),
+      ("linkset", "https://example.github.io/lakeside-thermometer-readings/linkset.json")]),
+    ({"doi": None}, "https://example.github.io/lakeside-thermometer-readings/", False,
+     [("cite-as", "https://example.github.io/lakeside-thermometer-readings/")]),  # no DOI: the home page
+    ({"doi": None, "site_url": None}, "../../", False,
+     [("describedby", "../../dataset.jsonld"), ("linkset", "../../linkset.json")]),  # relative: from disk too
+])
+def test_signposts_of_a_page(changes, base, home, expected):
+    import msgspec
+
+    from datasite.render.signposting import signposts
+
+    dataset = msgspec.structs.replace(LOADED.dataset, **changes)
+    links = [(link.rel, link.href) for link in signposts(dataset, base, items=home)]
+    for link in expected:
+        assert link in links
+    assert sum(rel == "cite-as" for rel, _ in links) == (1 if dataset.doi or dataset.site_url else 0)
+    assert not [rel for rel, _ in links if rel == "item"]  # the tiny files lie in shares: no item
+
+
+def test_the_linkset_has_a_context_per_page_and_the_items_on_the_home_pages():
+    import msgspec
+
+    from datasite.render.signposting import linkset
+
+    release = LOADED.dataset.releases[-1]
+    files = [msgspec.structs.replace(f, url=f"https://files.example.org/{f.name}") for f in release.files]
+    dataset = msgspec.structs.replace(LOADED.dataset, releases=[msgspec.structs.replace(release, files=files)])
+    pages = {"en": ["", "license/"], "zh": ["zh/", "zh/license/"]}
+    contexts = linkset(dataset, pages, "https://example.org/site/")["linkset"]
+    anchors = [context["anchor"] for context in contexts]
+    assert anchors[:4] == ["https://example.org/site/", "https://example.org/site/license/",
+                           "https://example.org/site/zh/", "https://example.org/site/zh/license/"]
+    items = {context["anchor"]: [i["href"] for i in context.get("item", [])] for context in contexts}
+    assert items["https://example.org/site/zh/"] == [f"https://files.example.org/{f.name}" for f in files]
+    assert items["https://example.org/site/license/"] == []
+    describes = next(c for c in contexts if c["anchor"].endswith("datacite.xml"))["describes"]
+    assert describes == [{"href": "https://example.org/site/"}, {"href": "https://example.org/site/zh/"}]

@@ -226,7 +226,7 @@ def test_init_can_let_the_export_own_the_readme(tmp_path):
     result = datasite(folder, "init", "--own-readme")
     assert result.returncode == 0, result.stderr
     assert (folder / "README.md").read_text(encoding="utf-8").startswith("<!-- Generated from dataset.yml")
-    assert not (folder / "README.dataset.md").exists() and "README.md and CITATION.cff" in result.stdout
+    assert not (folder / "README.dataset.md").exists() and "README.md, CITATION.cff and .zenodo.json" in result.stdout
 
 
 # -- the command itself ---------------------------------------------------------------------------

@@ -162,14 +162,15 @@ def test_only_the_download_page_grows(large_site, tiny_site):
         large = (large_site / name / "index.html").stat().st_size
         assert large < small * 1.2 + 3_000, (name, small, large)  # (the nav and the new release's date)
     ld = json.loads(page(large_site, "").select_one('script[type="application/ld+json"]').string)
-    assert len(ld["distribution"]) == 3 and not [d for d in ld["distribution"] if "sha256" in d]
+    assert len(ld["potentialAction"]) == 3 and "hasPart" not in ld and "distribution" not in ld
     html = page(large_site, "download")
     download = json.loads(html.select_one('script[type="application/ld+json"]').string)
-    assert not [d for d in download["distribution"] if "sha256" in d] and len(download["distribution"]) == 102
-    # The complete listing: one file, linked from the download page.
-    assert html.select_one('link[rel="describedby"][type="application/ld+json"]')["href"] == "../dataset.jsonld"
+    assert "hasPart" not in download and len(download["potentialAction"]) == 102
+    # The complete listing: one file, that every page's Signposting links (describedby).
+    (described,) = html.select('link[rel="describedby"][type="application/ld+json"]:not([profile])')
+    assert described["href"].endswith("/dataset.jsonld")
     listing = json.loads((large_site / "dataset.jsonld").read_text(encoding="utf-8"))
-    assert sum(1 for d in listing["distribution"] if "sha256" in d) == FILES
+    assert sum(1 for d in listing["hasPart"] if "sha256" in d) == FILES
 
 
 def test_a_long_history_is_one_page_without_a_table_of_contents(large_site):

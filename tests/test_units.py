@@ -212,3 +212,22 @@ def test_the_source_date_is_the_builds_own_and_the_users_wins(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "42")
     pipeline.restore_environment(pipeline.set_source_date(later))
     assert os.environ["SOURCE_DATE_EPOCH"] == "42"
+
+
+@pytest.mark.parametrize("name,declared,expected", [
+    ("cells.zip", "zip", "application/zip"),
+    ("cells.rar", None, "application/vnd.rar"),  # IANA's registered type
+    ("cells.7z", None, "application/x-7z-compressed"),
+    ("run/cell-01.MAT", None, "application/x-matlab-data"),  # (case does not matter)
+    ("cells.h5", "h5", "application/x-hdf5"),
+    ("cells.tar.gz", "tar.gz", "application/gzip"),
+    ("readings.csv", "CSV", "text/csv"),
+    ("readings.dat", "csv", "text/csv"),  # the declared format names what the name does not say
+    ("readings.dat", None, "application/octet-stream"),
+    ("notes", "application/x-custom", "application/x-custom"),  # a media type given is kept
+    (".hidden", None, "application/octet-stream"),
+])
+def test_media_type_of_a_file(name, declared, expected):
+    from datasite.mediatypes import media_type
+
+    assert media_type(name, declared) == expected

@@ -62,6 +62,9 @@ FIELD_PAGES = {
     "article": "cite", "article_for": "cite", "publications": "cite", "related_datasets": "cite",
     "regions": "download", "mirrors": "download", "releases": "download", "changes": "changes",
     "contact": "contact",
+    # What machines read alone (every page's JSON-LD, the metadata files), linked from the home page's.
+    "cstr": "index", "other_records": "index", "publisher": "index", "published": "index", "keywords": "index",
+    "funding": "index",
 }
 NOT_LINKED = {"site_url", "link_check"}  # the site's own address; the checker's settings
 
