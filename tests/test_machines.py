@@ -102,7 +102,8 @@ def test_every_page_signposts_the_dataset_at_level_one(any_site, serve, language
                              (published + "dataset.jsonld", "application/ld+json"),
                              (published + "croissant.json", "application/ld+json")}
         assert {s.target for s in signposting.types} == {"https://schema.org/AboutPage", "https://schema.org/Dataset"}
-        assert signposting.license.target.startswith("https://creativecommons.org/licenses/")
+        spdx = "CC-BY-ND-4.0" if name == "seed" else "CC-BY-4.0"
+        assert signposting.license.target == f"https://spdx.org/licenses/{spdx}"  # SPDX's URI, as the profile asks
         authors = {s.target for s in signposting.authors}
         assert authors == ({f"https://orcid.org/{orcid}" for orcid in ORCIDS} if name == "linked" else set())
         items = {(s.target, s.type) for s in signposting.items}
@@ -128,9 +129,14 @@ def test_the_linkset_holds_every_pages_signposts(any_site, serve):
             from_linkset = Signposting(published + prefix + path, whole.signposts, include_no_context=False)
             html = {(s.rel, s.target, s.type) for s in from_html if s.rel != "linkset"}
             assert {(s.rel, s.target, s.type) for s in from_linkset} == html, (language, path)
-    # The metadata files say which pages they describe (the inverse relation).
-    datacite = Signposting(published + "datacite.xml", whole.signposts, include_no_context=False)
-    assert {s.target for s in datacite.describes} == {published, published + "zh/"}
+    # Level 2's inverse links: each metadata file describes, each file is an item of, the landing
+    # page (the home page the DOI leads to).
+    for metadata in ("datacite.xml", "dataset.jsonld", "croissant.json"):
+        described = Signposting(published + metadata, whole.signposts, include_no_context=False)
+        assert [s.target for s in described.describes] == [published]
+    files = FILE_URLS.values() if name == "linked" else ()
+    for url in files:
+        assert Signposting(url, whole.signposts, include_no_context=False).collection.target == published
 
 
 def test_a_site_without_a_published_url_signposts_with_relative_links(tmp_path, serve):

@@ -263,3 +263,20 @@ def test_copy_buttons_copy_the_hash_and_the_citation(tiny_site, serve, browser):
     tab.locator(".ds-cite-box button.ds-copy").click()
     assert tab.evaluate("navigator.clipboard.readText()").startswith("Example, A., & Sample, B. (2022).")
     context.close()
+
+
+def test_datasite_files_keeps_the_url_a_maintainer_gave_a_file(tmp_path):
+    """A rescan cannot know where a file is downloaded: the `url` written beside it stays
+    (mutant: the entries rebuilt from the scan alone)."""
+    project = copy_project(tmp_path / "p", TINY)
+    shutil.copytree(TINY / "release", project / "release")
+    url = "https://files.example.org/lakeside/lakes-2020.csv"
+    line = next(l for l in (project / "dataset.yml").read_text(encoding="utf-8").splitlines()
+                if l.startswith("      - {name: lakes-2020.csv, size: 104,"))
+    edit(project, line + "\n", line.removesuffix("}") + f", url: {url}}}\n")
+    (project / "release" / "lakes-2020.csv").write_text("lake,time,celsius\nnorth,0,4.5\n", encoding="utf-8")
+    result = datasite(project, "files", "release", "--release", "2.0")
+    assert result.returncode == 0, result.stderr
+    files = {f["name"]: f for f in yaml.safe_load((project / "dataset.yml").read_text(encoding="utf-8"))["releases"][1]["files"]}
+    assert files["lakes-2020.csv"]["url"] == url and files["lakes-2020.csv"]["size"] == 30
+    assert "url" not in files["lakes-2019.csv"]

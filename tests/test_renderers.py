@@ -120,4 +120,17 @@ def test_the_linkset_has_a_context_per_page_and_the_items_on_the_home_pages():
     assert items["https://example.org/site/zh/"] == [f"https://files.example.org/{f.name}" for f in files]
     assert items["https://example.org/site/license/"] == []
     describes = next(c for c in contexts if c["anchor"].endswith("datacite.xml"))["describes"]
-    assert describes == [{"href": "https://example.org/site/"}, {"href": "https://example.org/site/zh/"}]
+    assert describes == [{"href": "https://example.org/site/"}]  # the landing page the DOI leads to
+    collections = {c["anchor"]: c["collection"] for c in contexts if "collection" in c}
+    assert collections == {f"https://files.example.org/{f.name}": [{"href": "https://example.org/site/"}]
+                           for f in files}
+
+
+@pytest.mark.parametrize("iri,uri", [
+    ("https://files.example.org/数据.csv", "https://files.example.org/%E6%95%B0%E6%8D%AE.csv"),
+    ("https://files.example.org/a%20b.csv?x=1#y", "https://files.example.org/a%20b.csv?x=1#y"),  # kept as written
+])
+def test_a_link_target_is_a_uri(iri, uri):
+    from datasite.render.signposting import as_uri
+
+    assert as_uri(iri) == uri

@@ -13,7 +13,7 @@ lists them in the linkset alone, not in every page's head.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from ..mediatypes import media_type
 from ..model import Dataset, doi_url, orcid_url
@@ -36,6 +36,19 @@ class Signpost:
     href: str
     type: str | None = None
     profile: str | None = None
+
+
+def as_uri(iri: str) -> str:
+    """An address as a URI: characters outside ASCII percent-encoded (UTF-8), the rest kept
+    (a link target of Signposting is a URI; a reader's parser refuses an IRI)."""
+    return iri if iri.isascii() else quote(iri, safe="".join(chr(c) for c in range(33, 127)))
+
+
+def license_uri(dataset: Dataset) -> str:
+    """The license as FAIR Signposting asks for it: SPDX's URI of the license where it has one,
+    else the license's own page."""
+    spdx = dataset.license.spdx
+    return dataset.license.url if spdx.startswith("LicenseRef-") else f"https://spdx.org/licenses/{spdx}"
 
 
 def cite_as(dataset: Dataset) -> str | None:
@@ -61,7 +74,7 @@ def signposts(dataset: Dataset, base: str, *, items: bool, linkset: bool = True)
     links.append(Signpost("describedby", at(CROISSANT_FILE), JSONLD_TYPE, CROISSANT_PROFILE))
     links.extend(Signpost("type", page_type) for page_type in PAGE_TYPES)
     links.extend(Signpost("author", orcid_url(person.orcid)) for person in dataset.dataset_creators if person.orcid)
-    links.append(Signpost("license", dataset.license.url))
+    links.append(Signpost("license", license_uri(dataset)))
     if items:
         links.extend(file_items(dataset))
     if linkset:
@@ -75,7 +88,8 @@ def file_items(dataset: Dataset) -> list[Signpost]:
     release = dataset.latest_release
     if release is None:
         return []
-    return [Signpost("item", item.url, media_type(item.name, item.format)) for item in release.files if item.url]
+    return [Signpost("item", as_uri(item.url), media_type(item.name, item.format))
+            for item in release.files if item.url]
 
 
 def head_links(links: list[Signpost], attr) -> list[str]:
@@ -104,12 +118,15 @@ def linkset(dataset: Dataset, pages: dict[str, list[str]], site: str) -> dict:
                 target = {"href": link.href}
                 if link.type:
                     target["type"] = link.type
-                if link.profile:
-                    target["profile"] = link.profile
+                # (`profile` is left out: RFC 9264 writes an extension attribute as an array,
+                # which the signposting library cannot read; the head's <link> carries it.)
                 context.setdefault(link.rel, []).append(target)
             contexts.append(context)
-    # The metadata files describe the landing pages (`describes`, the inverse of `describedby`).
-    homes = [{"href": anchor(paths[0])} for paths in pages.values() if paths]
-    for name, kind in ((DATACITE_FILE, DATACITE_TYPE), (JSONLD_FILE, JSONLD_TYPE), (CROISSANT_FILE, JSONLD_TYPE)):
-        contexts.append({"anchor": anchor(name), "describes": homes})
+    # Each metadata file describes, and each file is an item of, the landing page: the home page
+    # of the site's first language, where the DOI leads (level 2's `describes` and `collection`).
+    landing = [{"href": anchor(next(iter(pages.values()))[0])}] if pages else []
+    for name in (DATACITE_FILE, JSONLD_FILE, CROISSANT_FILE):
+        contexts.append({"anchor": anchor(name), "describes": landing})
+    for item in file_items(dataset):
+        contexts.append({"anchor": item.href, "collection": landing})
     return {"linkset": contexts}
