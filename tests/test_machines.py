@@ -185,7 +185,7 @@ def test_schema_org_fills_every_recommended_field_it_can(linked_site, language):
     assert {d["contentUrl"]: d["encodingFormat"] for d in data["distribution"]} == \
         {url: "text/csv" for url in FILE_URLS.values()}
     assert all(d["@type"] == "DataDownload" and len(d["sha256"]) == 64 for d in data["distribution"])
-    targets = [action["target"]["urlTemplate"] for action in data["potentialAction"]]
+    targets = [action["target"] for action in data["potentialAction"]]
     assert targets == ["https://archive.example.org/lakeside", "https://drive.example.net/s/lakeside"]
     assert all(action["@type"] == "DownloadAction" for action in data["potentialAction"])
 

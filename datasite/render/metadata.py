@@ -129,8 +129,8 @@ def dataset_jsonld(dataset: Dataset, language: str, url: str | None, *, listing:
     mirrors = dataset.live_mirrors
     if not listing:
         mirrors = sorted(mirrors, key=lambda mirror: not mirror.recommended)[:SUMMARY_MIRRORS]
-    data["potentialAction"] = [{"@type": "DownloadAction", "name": mirror.label[language],
-                                "target": {"@type": "EntryPoint", "urlTemplate": mirror.url}} for mirror in mirrors]
+    data["potentialAction"] = [{"@type": "DownloadAction", "name": mirror.label[language], "target": mirror.url}
+                               for mirror in mirrors]  # (a URL target: no EntryPoint, 300 mirrors are a page's weight)
     modified = max([d for d in (dataset.updated, release.date if release else None) if d], default=None)
     if modified:
         data["dateModified"] = modified.isoformat()
