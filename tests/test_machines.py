@@ -223,6 +223,7 @@ def test_croissant_is_valid_for_mlcroissant(any_site, caplog):
         assert all(f["@type"] == "cr:FileObject" and f["encodingFormat"] == "text/csv" and len(f["sha256"]) == 64
                    for f in files.values())
         assert files[FILE_URLS["lakes-2020.csv"]]["contentSize"] == "104 B"
+        assert [c["sameAs"] for c in data["creator"]] == [f"https://orcid.org/{orcid}" for orcid in ORCIDS]
         assert not list(metadata.ctx.issues.warnings)
     if name == "tiny":  # its files lie in shares: no FileObject pretends a share page is the file
         assert data["distribution"] == []

@@ -14,9 +14,9 @@ import re
 
 from ..language import metadata_language
 from ..mediatypes import media_type
-from ..model import Dataset, orcid_url
+from ..model import Dataset
 from .citation import article_citations, dataset_url
-from .metadata import organization_jsonld, published, same_as
+from .metadata import organization_jsonld, person_jsonld, published, same_as
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 # Croissant 1.0's @context, as the specification and mlcroissant write it (a validator warns of any
@@ -58,20 +58,13 @@ def croissant_json(dataset: Dataset) -> dict:
         "description": dataset.description[language],
         "url": dataset_url(dataset),
         "license": dataset.license.url,
-        "creator": [],
+        "creator": [person_jsonld(person, language) for person in dataset.dataset_creators],
         "datePublished": published(dataset),
         # The dataset's terms ask for the source article to be cited (BibTeX, as Croissant asks).
         "citeAs": article_citations(dataset.article).bibtex.strip(),
         "inLanguage": list(dataset.languages),
         "isAccessibleForFree": True,
     }
-    for person in dataset.dataset_creators:
-        creator = {"@type": "sc:Person", "name": person.name}
-        if person.orcid:
-            creator["@id"] = creator["url"] = orcid_url(person.orcid)
-        if person.affiliation:
-            creator["affiliation"] = organization_jsonld(person.affiliation, language)
-        data["creator"].append(creator)
     publisher = dataset.publishing_organization
     if publisher:
         data["publisher"] = organization_jsonld(publisher, language)

@@ -25,7 +25,7 @@ def organization_jsonld(organization: Organization, language: str) -> dict:
     return data
 
 
-def _person(person: Person, language: str) -> dict:
+def person_jsonld(person: Person, language: str) -> dict:
     data = {"@type": "Person", "name": person.name, "givenName": person.given, "familyName": person.family}
     if person.orcid:
         data["@id"] = data["sameAs"] = orcid_url(person.orcid)
@@ -75,7 +75,7 @@ def dataset_jsonld(dataset: Dataset, language: str, url: str | None, *, listing:
         citation = {
             "@type": "ScholarlyArticle",
             "name": article.title,
-            "author": [_person(p, language) for p in article.authors],
+            "author": [person_jsonld(p, language) for p in article.authors],
             "datePublished": str(article.year),
             "isPartOf": {"@type": "Periodical", "name": article.journal},
         }
@@ -93,7 +93,7 @@ def dataset_jsonld(dataset: Dataset, language: str, url: str | None, *, listing:
         "description": dataset.description[language],
         "url": url or dataset_url(dataset),
         "license": dataset.license.url,
-        "creator": [_person(p, language) for p in dataset.dataset_creators],
+        "creator": [person_jsonld(p, language) for p in dataset.dataset_creators],
         "citation": citation,
         "inLanguage": list(dataset.languages),
         "isAccessibleForFree": True,
